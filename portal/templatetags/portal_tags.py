@@ -1,0 +1,52 @@
+from django import forms, template
+from django.urls import translate_url
+
+register = template.Library()
+
+_WIDGET_CLASSES = [
+    (forms.CheckboxInput, "kern-form-check__checkbox"),
+    (forms.RadioSelect, ""),
+    (forms.CheckboxSelectMultiple, ""),
+    (forms.Select, "kern-form-input__select"),
+    (forms.Textarea, "kern-form-input__input"),
+    (forms.widgets.Input, "kern-form-input__input"),
+]
+
+
+def _css_class(widget: forms.Widget) -> str:
+    for kind, css in _WIDGET_CLASSES:
+        if isinstance(widget, kind):
+            return css
+    return ""
+
+
+@register.filter
+def kern_widget(bound_field):
+    """Render a field's widget with the KERN-UX class, keeping Django's aria attributes."""
+    css = _css_class(bound_field.field.widget)
+    if bound_field.errors and css:
+        css = f"{css} {css}--error"
+    attrs = {"class": css} if css else {}
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_choice_list(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language: str) -> str:
+    """This page's address in another language (for the language switch)."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def startswith(value: str, prefix: str) -> bool:
+    return bool(prefix) and str(value).startswith(prefix)

@@ -1,0 +1,36 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal import views
+
+shell_patterns = [
+    path("", views.home, name="home"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("leichte-sprache/", views.easy_language, name="easy_language"),
+    path("kontakt/", views.contact, name="contact"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/profile/export/", views.profile_export, name="profile_export"),
+    path("accounts/profile/delete/", views.profile_delete, name="profile_delete"),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/services/", include("services.api_urls")),
+    path("admin/", admin.site.urls),
+    path("open311/v2/", include("services.open311_urls")),
+    *i18n_patterns(
+        path("", include((shell_patterns, "portal"))),
+        path("accounts/", include("allauth.urls")),
+        path("services/", include("services.urls")),
+        path("mitmachen/", include("participation.urls")),
+        path("smartcity/", include("smartcity.urls")),
+        prefix_default_language=False,
+    ),
+]

@@ -1,0 +1,202 @@
+"""Public pages of the Mängelmelder: report a defect, map and list, a report's public page.
+
+Nothing here shows a name, an e-mail address or a photo that staff have not released.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.api import ApplicationError
+from services import defects
+from services.forms import DefectReportForm, FollowForm
+from services.models import Attachment, CaseStatus, DefectCategory, DefectReport
+
+
+def _public_report(reference: str) -> DefectReport:
+    return get_object_or_404(defects.public_reports(), case__reference=reference)
+
+
+def _filtered(request):
+    reports = defects.public_reports()
+    category = request.GET.get("kategorie", "")
+    state = request.GET.get("stand", "")
+    if category in DefectCategory.values:
+        reports = reports.filter(category=category)
+    if state == "offen":
+        reports = reports.filter(case__status__in=defects.OPEN_STATUSES)
+    elif state == "erledigt":
+        reports = reports.exclude(case__status__in=defects.OPEN_STATUSES)
+    return reports, category, state
+
+
+@require_GET
+def defect_index(request):
+    reports, category, state = _filtered(request)
+    page = Paginator(reports, 50).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "services/defects/index.html",
+        {
+            "page": page,
+            "categories": DefectCategory.choices,
+            "category": category,
+            "state": state,
+            "map": defects.map_settings(),
+        },
+    )
+
+
+def _geojson_feature(report: DefectReport) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [float(report.longitude), float(report.latitude)],
+        },
+        "properties": {
+            "reference": report.case.reference,
+            "category": report.get_category_display(),
+            "status": report.case.get_status_display(),
+            "open": report.case.is_open,
+            "url": report.get_absolute_url(),
+        },
+    }
+
+
+@require_GET
+def defect_geojson(request):
+    """Public reports with a position as GeoJSON (no personal data)."""
+    reports, _category, _state = _filtered(request)
+    features = [_geojson_feature(r) for r in reports.filter(latitude__isnull=False)[:2000]]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+def defect_nearby(request):
+    """Open reports of the same kind within 50 m, asked by the report form before submitting."""
+    try:
+        latitude = float(request.GET["lat"])
+        longitude = float(request.GET["lon"])
+        category = request.GET["kategorie"]
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("lat, lon and kategorie are required.")}, status=400)
+    reports = defects.nearby_open_reports(category=category, latitude=latitude, longitude=longitude)
+    return JsonResponse(
+        {
+            "reports": [
+                {**_geojson_feature(r)["properties"], "distance_m": r.distance} for r in reports
+            ]
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def defect_report(request):
+    user = request.user if request.user.is_authenticated else None
+    form = DefectReportForm(request.POST or None, request.FILES or None, user=user)
+    nearby = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["latitude"] is not None and not data["confirm_new"]:
+            nearby = defects.nearby_open_reports(
+                category=data["category"], latitude=data["latitude"], longitude=data["longitude"]
+            )
+        if nearby:
+            form.data = form.data.copy()
+            form.data["confirm_new"] = "on"
+            messages.info(
+                request,
+                _("There are open reports of this kind nearby. Is one of them yours?"),
+            )
+        else:
+            try:
+                report = defects.report_submit(
+                    category=data["category"],
+                    description=data["description"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address=data["address"],
+                    photos=data["photos"],
+                    email=data.get("email", ""),
+                    name=data.get("name", ""),
+                    user=user,
+                    language=user.language if user else translation.get_language(),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. Your report has the reference {reference}.").format(
+                        reference=report.case.reference
+                    ),
+                )
+                return redirect(report)
+    return render(
+        request,
+        "services/defects/report.html",
+        {"form": form, "nearby": nearby, "map": defects.map_settings()},
+    )
+
+
+@require_GET
+def defect_detail(request, reference: str):
+    report = _public_report(reference)
+    is_reporter = request.user.is_authenticated and report.case.applicant_id == request.user.pk
+    return render(
+        request,
+        "services/defects/detail.html",
+        {
+            "report": report,
+            "case": report.case,
+            "photos": defects.released_photos(report=report),
+            "follow_form": FollowForm(),
+            "can_reopen": is_reporter
+            and report.case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED),
+            "map": defects.map_settings(),
+        },
+    )
+
+
+@require_POST
+def defect_follow(request, reference: str):
+    report = _public_report(reference)
+    form = FollowForm(request.POST)
+    if form.is_valid():
+        defects.report_follow(
+            report=report, email=form.cleaned_data["email"], language=translation.get_language()
+        )
+        # The same answer whether or not the address already followed: no one learns who does.
+        messages.success(request, _("You will be informed by e-mail when the status changes."))
+    else:
+        messages.error(request, _("Please enter a valid e-mail address."))
+    return redirect(report)
+
+
+@require_POST
+def defect_reopen(request, reference: str):
+    report = _public_report(reference)
+    if not request.user.is_authenticated:
+        raise Http404
+    try:
+        defects.report_request_reopen(report=report, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you. The office will check the report again."))
+    return redirect(report)
+
+
+@require_GET
+def defect_photo(request, reference: str, pk: int):
+    """A released photo of a public report; unreleased ones do not exist for the public."""
+    report = _public_report(reference)
+    photo = get_object_or_404(Attachment, pk=pk, case=report.case, released_at__isnull=False)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

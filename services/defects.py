@@ -1,0 +1,264 @@
+"""The Mängelmelder sub-domain: writes and reads of defect reports.
+
+A defect report is a case of the service "Mängelmelder": it goes through the same workflow,
+staff queue, messages and notifications (services.services). This module adds what is special:
+location, routing by category, the public view without personal data, followers, duplicates,
+released photos and reopening.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.api import ApplicationError
+from portal.models import Department, User
+from services import services as case_services
+from services import tasks
+from services.models import (
+    CLOSED_STATUSES,
+    DEFECT_SERVICE_SLUG,
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DefectCategory,
+    DefectFollower,
+    DefectReport,
+    DefectRoute,
+    Draft,
+    EventKind,
+    Service,
+)
+
+MAX_PHOTOS = 5
+DUPLICATE_RADIUS_M = 50
+REOPEN_DAYS = 30
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+def public_reports():
+    """Reports anyone may see: every field here is free of personal data."""
+    return (
+        DefectReport.objects.select_related("case")
+        .exclude(case__status=CaseStatus.WITHDRAWN)
+        .filter(case__anonymised_at__isnull=True)
+    )
+
+
+def nearby_open_reports(*, category: str, latitude: float, longitude: float) -> list[DefectReport]:
+    """Open reports of the same kind within 50 m, nearest first (to avoid duplicates)."""
+    # A bounding box narrows the query (about 0.00045° latitude per 50 m); haversine decides.
+    dlat = DUPLICATE_RADIUS_M / 111_000
+    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    candidates = public_reports().filter(
+        category=category,
+        case__status__in=OPEN_STATUSES,
+        latitude__range=(Decimal(str(latitude - dlat)), Decimal(str(latitude + dlat))),
+        longitude__range=(Decimal(str(longitude - dlon)), Decimal(str(longitude + dlon))),
+    )
+    found = []
+    for report in candidates:
+        d = distance_m(latitude, longitude, float(report.latitude), float(report.longitude))
+        if d <= DUPLICATE_RADIUS_M:
+            report.distance = round(d)
+            found.append(report)
+    return sorted(found, key=lambda r: r.distance)
+
+
+def released_photos(*, report: DefectReport):
+    return report.case.attachments.filter(released_at__isnull=False, message__isnull=True)
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+def _route(category: str, service: Service) -> Department:
+    route = DefectRoute.objects.filter(category=category).select_related("department").first()
+    return route.department if route else service.department
+
+
+def report_submit(
+    *,
+    category: str,
+    description: str,
+    latitude: float | None,
+    longitude: float | None,
+    address: str,
+    photos: list[UploadedFile],
+    email: str,
+    name: str,
+    user: User | None,
+    language: str,
+) -> DefectReport:
+    """File a defect report: a case of the Mängelmelder service plus its public part."""
+    if category not in DefectCategory.values:
+        raise ApplicationError(_("Please choose the kind of defect."))
+    if (latitude is None) != (longitude is None):
+        raise ApplicationError(_("The position is incomplete; please choose it on the map again."))
+    if latitude is None and not address.strip():
+        raise ApplicationError(_("Please mark the place on the map or describe where it is."))
+    if len(photos) > MAX_PHOTOS:
+        raise ApplicationError(_("Please attach at most {n} photos.").format(n=MAX_PHOTOS))
+    if not description.strip():
+        raise ApplicationError(_("Please describe the defect."))
+    service = Service.objects.get(slug=DEFECT_SERVICE_SLUG)
+    if service.current_form is None:
+        raise ApplicationError(_("This service cannot be applied for online."))
+    user = user if user is not None and user.is_authenticated else None
+    email = (user.email if user else email).strip().lower()
+    if not email:
+        raise ApplicationError(_("Please give an e-mail address so that we can inform you."))
+    with transaction.atomic():
+        # Reuse the filing path: a draft with the answers, then case_submit.
+        draft = Draft.objects.create(
+            service=service,
+            form_version=service.current_form,
+            user=user,
+            email=email,
+            token_hash=case_services.hash_token(case_services.secrets.token_urlsafe(24)),
+            answers={
+                "category": category,
+                "location": address.strip() or f"{latitude:.6f}, {longitude:.6f}",
+                "description": description.strip(),
+            },
+            step=len(service.current_form.steps),
+        )
+        for photo in photos:
+            case_services._store_attachment(
+                upload=photo, allowed=["jpeg", "png"], max_mb=10, draft=draft, field_key="photo"
+            )
+        case, _token = case_services.case_submit(
+            draft=draft,
+            applicant_name=name.strip() or (user.name if user else "") or email,
+            applicant_email=email,
+            language=language,
+            consent=True,
+        )
+        department = _route(category, service)
+        if department != case.department:
+            Case.objects.filter(pk=case.pk).update(department=department)
+        report = DefectReport(
+            case=case,
+            category=category,
+            latitude=Decimal(f"{latitude:.6f}") if latitude is not None else None,
+            longitude=Decimal(f"{longitude:.6f}") if longitude is not None else None,
+            address=address.strip(),
+            description=description.strip(),
+            open311_token=case_services.secrets.token_hex(16),
+        )
+        report.full_clean(exclude=["case"])
+        report.save()
+        DefectFollower.objects.get_or_create(
+            report=report, email=email, defaults={"language": language}
+        )
+    return report
+
+
+@transaction.atomic
+def report_follow(*, report: DefectReport, email: str, language: str) -> bool:
+    """Follow a report; True if the address is new."""
+    _follower, created = DefectFollower.objects.get_or_create(
+        report=report, email=email.strip().lower(), defaults={"language": language}
+    )
+    return created
+
+
+@transaction.atomic
+def report_request_reopen(*, report: DefectReport, user: User) -> CaseEvent:
+    """The reporter says "not fixed" within 30 days of closing; the office decides."""
+    case = report.case
+    if case.applicant_id != user.pk:
+        raise PermissionDenied
+    if case.status not in CLOSED_STATUSES or case.status == CaseStatus.WITHDRAWN:
+        raise ApplicationError(_("Only a closed report can be reopened."))
+    if case.closed_at and timezone.now() - case.closed_at > timedelta(days=REOPEN_DAYS):
+        raise ApplicationError(
+            _("A report can be reopened within {days} days of closing.").format(days=REOPEN_DAYS)
+        )
+    DefectReport.objects.filter(pk=report.pk).update(reopen_requested_at=timezone.now())
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.MESSAGE,
+        actor=user,
+        note=_("The reporter says the defect is not fixed and asks to reopen the report."),
+        public=True,
+    )
+    transaction.on_commit(lambda: tasks.notify_event.delay(event.pk))  # tells the office
+    return event
+
+
+@transaction.atomic
+def report_mark_duplicate(*, report: DefectReport, original: DefectReport, actor: User) -> None:
+    """Close a report as a duplicate of another; its followers move over."""
+    if report.pk == original.pk or original.duplicate_of_id == report.pk:
+        raise ApplicationError(_("A report cannot be a duplicate of itself."))
+    for follower in report.followers.all():
+        DefectFollower.objects.get_or_create(
+            report=original, email=follower.email, defaults={"language": follower.language}
+        )
+    report.duplicate_of = original
+    report.public_note = _("Already reported as {reference}.").format(
+        reference=original.case.reference
+    )
+    report.save(update_fields=["duplicate_of", "public_note"])
+    if report.case.status in OPEN_STATUSES:
+        target = CaseStatus.REJECTED
+        if report.case.status == CaseStatus.RECEIVED:
+            case_services.case_transition(
+                case=report.case, actor=actor, to_status=CaseStatus.IN_PROGRESS, notify=False
+            )
+        case_services.case_transition(
+            case=report.case, actor=actor, to_status=target, note=report.public_note
+        )
+
+
+@transaction.atomic
+def report_reroute(*, report: DefectReport, department: Department, actor: User) -> None:
+    if not Case.objects.visible_to(actor).filter(pk=report.case_id).exists():
+        raise PermissionDenied
+    Case.objects.filter(pk=report.case_id).update(department=department, assigned_to=None)
+    CaseEvent.objects.create(
+        case=report.case,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        note=_("Re-routed to {department}").format(department=department),
+        public=False,
+    )
+
+
+@transaction.atomic
+def photo_release(*, attachment: Attachment, actor: User) -> None:
+    if not Case.objects.visible_to(actor).filter(pk=attachment.case_id).exists():
+        raise PermissionDenied
+    Attachment.objects.filter(pk=attachment.pk, released_at__isnull=True).update(
+        released_at=timezone.now()
+    )
+
+
+def map_settings() -> dict:
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": [51.5527, 7.3114],
+    }

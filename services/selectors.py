@@ -1,0 +1,166 @@
+"""Reads of the Serviceportal that pages, e-mails, PDFs and the API share."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from services.models import Case, CaseEvent, FieldType, Service, ServiceCategory
+
+
+def _lang(language: str) -> str:
+    return "en" if language.startswith("en") else "de"
+
+
+def field_is_visible(field: dict, answers: dict) -> bool:
+    """A field with a condition is shown (and asked) only if the other field has the value."""
+    condition = field.get("show_if")
+    if not condition:
+        return True
+    value = answers.get(condition["field"])
+    if isinstance(value, list):
+        return condition["value"] in value
+    if isinstance(value, bool):
+        return condition["value"].lower() in (
+            ("true", "ja", "yes", "1") if value else ("false", "nein", "no", "0")
+        )
+    return str(value) == condition["value"]
+
+
+def display_value(field: dict, value, language: str) -> str:
+    lang = _lang(language)
+    if value in (None, "", [], {}):
+        return "–"
+    kind = field["type"]
+    labels = {c["value"]: c["label"][lang] for c in field.get("choices", [])}
+    if kind == FieldType.CHOICE:
+        return labels.get(value, str(value))
+    if kind == FieldType.MULTIPLE:
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    if kind == FieldType.CHECKBOX:
+        return _("Yes") if value else _("No")
+    if kind == FieldType.ADDRESS:
+        return "{street}, {postcode} {city}".format(**value)
+    if kind == FieldType.DATE:
+        from datetime import date
+
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def case_answers(*, case: Case, language: str) -> list[dict]:
+    """The answers as filed, in the form's order, labelled in the given language."""
+    return answers_for(form_version=case.form_version, answers=case.answers, language=language)
+
+
+def answers_for(*, form_version, answers: dict, language: str) -> list[dict]:
+    lang = _lang(language)
+    rows = []
+    for step in form_version.steps:
+        for field in step["fields"]:
+            if not field_is_visible(field, answers):
+                continue
+            rows.append(
+                {
+                    "key": field["key"],
+                    "step": step["title"][lang],
+                    "label": field["label"][lang],
+                    "value": display_value(field, answers.get(field["key"]), language),
+                }
+            )
+    return rows
+
+
+def missing_answers(*, form_version, answers: dict, files: set[str], language: str) -> list[dict]:
+    """Required questions of visible fields without an answer (e.g. a step was skipped)."""
+    lang = _lang(language)
+    missing = []
+    for index, step in enumerate(form_version.steps, start=1):
+        for field in step["fields"]:
+            if not field["required"] or not field_is_visible(field, answers):
+                continue
+            if field["type"] == FieldType.FILE:
+                answered = field["key"] in files
+            else:
+                answered = answers.get(field["key"]) not in (None, "", [], {}, False)
+            if not answered:
+                missing.append({"step": index, "label": field["label"][lang]})
+    return missing
+
+
+def catalogue(*, query: str = "") -> list[ServiceCategory]:
+    services = Service.objects.select_related("department").order_by("name")
+    if query:
+        terms = query.split()
+        for term in terms:
+            services = services.filter(
+                Q(name__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(search_terms__icontains=term)
+                | Q(category__name__icontains=term)
+            )
+    categories = (
+        ServiceCategory.objects.filter(services__in=services)
+        .distinct()
+        .prefetch_related(Prefetch("services", queryset=services, to_attr="matching"))
+        .order_by("order", "name")
+    )
+    return list(categories)
+
+
+def cases_of(*, user) -> list[Case]:
+    return list(
+        Case.objects.visible_to(user)
+        .filter(applicant=user)
+        .select_related("service")
+        .annotate(message_count=Count("messages"))
+        .order_by("-submitted_at")
+    )
+
+
+def public_events(*, case: Case) -> list[CaseEvent]:
+    return list(
+        case.events.filter(public=True).select_related("actor").order_by("created_at", "pk")
+    )
+
+
+def personal_data(*, user) -> dict:
+    """The user's cases for the GDPR export."""
+    cases = Case.objects.filter(applicant=user).select_related("service", "form_version")
+    return {
+        "cases": [
+            {
+                "reference": c.reference,
+                "service": c.service.name,
+                "status": c.status,
+                "submitted_at": c.submitted_at.isoformat(),
+                "applicant_name": c.applicant_name,
+                "applicant_email": c.applicant_email,
+                "answers": c.answers,
+                "events": [
+                    {
+                        "kind": e.kind,
+                        "to_status": e.to_status,
+                        "note": e.note,
+                        "at": e.created_at.isoformat(),
+                    }
+                    for e in c.events.filter(public=True)
+                ],
+                "messages": [
+                    {"from_office": m.from_office, "body": m.body, "at": m.created_at.isoformat()}
+                    for m in c.messages.all()
+                ],
+                "attachments": [a.original_name for a in c.attachments.all()],
+            }
+            for c in cases
+        ],
+        "drafts": [
+            {
+                "service": d.service.name,
+                "updated_at": d.updated_at.isoformat(),
+                "answers": d.answers,
+            }
+            for d in user.drafts.select_related("service")
+        ],
+    }

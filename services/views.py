@@ -1,0 +1,335 @@
+"""Citizen pages of the Serviceportal: catalogue, filing, "Meine Anträge". Thin views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.api import ApplicationError
+from services import selectors, services
+from services.forms import (
+    CatalogueSearchForm,
+    MessageForm,
+    StartAnonymousForm,
+    StepForm,
+    SubmitForm,
+)
+from services.models import DEFECT_SERVICE_SLUG, Attachment, Case, CaseStatus, Draft, Service
+
+
+def index(request):
+    form = CatalogueSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    categories = selectors.catalogue(query=query)
+    return render(
+        request,
+        "services/index.html",
+        {"form": form, "query": query, "categories": categories},
+    )
+
+
+def detail(request, slug: str):
+    service = get_object_or_404(Service.objects.select_related("department", "category"), slug=slug)
+    if service.slug == DEFECT_SERVICE_SLUG:
+        return redirect("services:defect_index")
+    return render(
+        request,
+        "services/detail.html",
+        {
+            "service": service,
+            "form_version": service.current_form,
+            "start_form": StartAnonymousForm(),
+        },
+    )
+
+
+@require_POST
+def start(request, slug: str):
+    service = get_object_or_404(Service, slug=slug)
+    user = request.user if request.user.is_authenticated else None
+    if user is None and not service.accepts_anonymous:
+        return redirect_to_login(service.get_absolute_url())
+    email = ""
+    if user is None:
+        form = StartAnonymousForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "services/detail.html",
+                {"service": service, "form_version": service.current_form, "start_form": form},
+            )
+        email = form.cleaned_data["email"]
+    try:
+        draft, token = services.draft_start(service=service, user=user, email=email)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(service)
+    if user is None:
+        services.draft_send_link(
+            draft=draft, token=token, email=email, language=translation.get_language()
+        )
+        return redirect("services:draft_step", ref=token, step=1)
+    return redirect("services:draft_step", ref=str(draft.pk), step=1)
+
+
+def _draft(request, ref: str) -> Draft:
+    """A draft by its owner's id (signed in) or by the secret token of an anonymous link."""
+    queryset = Draft.objects.select_related("service", "form_version")
+    if ref.isdigit():
+        if not request.user.is_authenticated:
+            raise Http404
+        return get_object_or_404(queryset, pk=int(ref), user=request.user)
+    draft = get_object_or_404(queryset, token_hash=services.hash_token(ref))
+    if draft.user_id is not None and draft.user_id != request.user.pk:
+        raise Http404
+    return draft
+
+
+def _step_context(draft: Draft, ref: str, step: int, form: StepForm) -> dict:
+    steps = draft.form_version.steps
+    language = translation.get_language()
+    lang = "en" if language.startswith("en") else "de"
+    return {
+        "draft": draft,
+        "ref": ref,
+        "service": draft.service,
+        "form": form,
+        "step_number": step,
+        "step_count": len(steps),
+        "step_title": steps[step - 1]["title"][lang],
+        "step_titles": [s["title"][lang] for s in steps],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def draft_step(request, ref: str, step: int):
+    draft = _draft(request, ref)
+    steps = draft.form_version.steps
+    if not 1 <= step <= len(steps) or step > draft.step + 1:
+        return redirect("services:draft_step", ref=ref, step=min(draft.step + 1, len(steps)))
+    language = translation.get_language()
+    stored = set(draft.attachments.values_list("field_key", flat=True))
+    form = StepForm(
+        request.POST or None,
+        request.FILES or None,
+        step=steps[step - 1],
+        answers=draft.answers,
+        language=language,
+        stored_files=stored,
+    )
+    if request.method == "POST" and form.is_valid():
+        answers, files = form.answers_and_files()
+        try:
+            services.draft_save_step(
+                draft=draft, step=step - 1, answers=answers, files=files, field_specs=form.specs
+            )
+        except ApplicationError as exc:
+            key = next(iter(files), None)
+            form.add_error(key, exc.message)
+        else:
+            if step < len(steps):
+                return redirect("services:draft_step", ref=ref, step=step + 1)
+            return redirect("services:draft_review", ref=ref)
+    return render(request, "services/draft_step.html", _step_context(draft, ref, step, form))
+
+
+@require_http_methods(["GET", "POST"])
+def draft_review(request, ref: str):
+    draft = _draft(request, ref)
+    if draft.step < len(draft.form_version.steps):
+        return redirect("services:draft_step", ref=ref, step=draft.step + 1)
+    language = translation.get_language()
+    user = request.user if request.user.is_authenticated else None
+    initial = {
+        "applicant_name": user.name if user else "",
+        "applicant_email": user.email if user else draft.email,
+    }
+    form = SubmitForm(request.POST or None, initial=initial)
+    if user is not None:
+        form.fields["applicant_email"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, token = services.case_submit(
+                draft=draft,
+                applicant_name=form.cleaned_data["applicant_name"],
+                applicant_email=user.email if user else form.cleaned_data["applicant_email"],
+                # E-mails go out in the language the citizen chose in their profile.
+                language=user.language if user else language,
+                consent=form.cleaned_data["consent"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            step = exc.extra.get("step")
+            if step:
+                return redirect("services:draft_step", ref=ref, step=step)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your request has been received under the reference {reference}."
+                ).format(reference=case.reference),
+            )
+            if user is not None:
+                return redirect(case)
+            return redirect("services:anonymous_case", reference=case.reference, token=token)
+    answers = selectors.answers_for(
+        form_version=draft.form_version, answers=draft.answers, language=language
+    )
+    steps = draft.form_version.steps
+    lang = "en" if language.startswith("en") else "de"
+    step_of_key = {f["key"]: i for i, s in enumerate(steps, start=1) for f in s["fields"]}
+    for row in answers:
+        row["step_number"] = step_of_key[row["key"]]
+    return render(
+        request,
+        "services/draft_review.html",
+        {
+            "draft": draft,
+            "ref": ref,
+            "service": draft.service,
+            "answers": answers,
+            "attachments": draft.attachments.all(),
+            "form": form,
+            "step_titles": [s["title"][lang] for s in steps],
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_cases(request):
+    return render(
+        request,
+        "services/my_cases.html",
+        {
+            "cases": selectors.cases_of(user=request.user),
+            "drafts": request.user.drafts.select_related("service").order_by("-updated_at"),
+        },
+    )
+
+
+def _own_case(request, reference: str) -> Case:
+    """The signed-in citizen's own case; anything else is 404 (no hint that it exists)."""
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related(
+            "service", "department", "form_version"
+        ),
+        reference=reference,
+        applicant=request.user,
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request, reference: str):
+    case = _own_case(request, reference)
+    language = translation.get_language()
+    return render(
+        request,
+        "services/case_detail.html",
+        {
+            "case": case,
+            "answers": selectors.case_answers(case=case, language=language),
+            "events": selectors.public_events(case=case),
+            "case_messages": case.messages.prefetch_related("attachments").select_related("sender"),
+            "attachments": case.attachments.filter(message__isnull=True),
+            "message_form": MessageForm(),
+            "can_withdraw": case.status in services.APPLICANT_TRANSITIONS
+            and CaseStatus.WITHDRAWN in services.APPLICANT_TRANSITIONS[case.status],
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_message(request, reference: str):
+    case = _own_case(request, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+        try:
+            services.message_send(
+                case=case, sender=request.user, body=form.cleaned_data["body"], files=files
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your message has been sent to the office."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, error[0])
+    return redirect(reverse("services:case_detail", args=[reference]) + "#nachrichten")
+
+
+@login_required
+@require_POST
+def case_withdraw(request, reference: str):
+    case = _own_case(request, reference)
+    try:
+        services.case_withdraw(case=case, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your request has been withdrawn."))
+    return redirect(case)
+
+
+def _file_response(fieldfile, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        fieldfile.open("rb"), content_type=content_type, as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def case_receipt(request, reference: str):
+    case = _own_case(request, reference)
+    if not case.receipt:
+        raise Http404
+    return _file_response(case.receipt, f"{case.reference}.pdf", "application/pdf")
+
+
+@login_required
+@require_GET
+def case_attachment(request, reference: str, pk: int):
+    case = _own_case(request, reference)
+    attachment = get_object_or_404(Attachment, pk=pk, case=case)
+    return _file_response(attachment.file, attachment.original_name, attachment.content_type)
+
+
+def _anonymous_case(reference: str, token: str) -> Case:
+    case = Case.objects.filter(reference=reference).select_related("service", "department").first()
+    if (
+        case is None
+        or not case.access_token_hash
+        or case.access_token_hash != services.hash_token(token)
+    ):
+        raise Http404
+    return case
+
+
+@require_GET
+def anonymous_case(request, reference: str, token: str):
+    case = _anonymous_case(reference, token)
+    return render(
+        request,
+        "services/anonymous_case.html",
+        {"case": case, "token": token, "events": selectors.public_events(case=case)},
+    )
+
+
+@require_GET
+def anonymous_receipt(request, reference: str, token: str):
+    case = _anonymous_case(reference, token)
+    if not case.receipt:
+        raise Http404
+    return _file_response(case.receipt, f"{case.reference}.pdf", "application/pdf")

@@ -1,0 +1,74 @@
+"""The Mängelmelder in the browser: report by map click with a photo; the public map shows it
+without personal data; staff close it; the public status changes."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from services import defects
+from services.models import DefectReport
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD
+from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME
+from tests.services.test_filing import jpeg_with_gps
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_citizen_reports_a_defect_by_map_click_and_sees_it_closed(
+    page,
+    live_server,
+    defect_service,
+    case_worker,
+    tmp_path,
+):
+    photo = tmp_path / "schlagloch.jpg"
+    photo.write_bytes(jpeg_with_gps())
+
+    page.goto("/services/maengel/melden/")
+    page.wait_for_load_state("networkidle")
+    page.check("input[name=category][value=road]")
+    page.click("#defect-map", position={"x": 200, "y": 150})
+    assert "Ort gewählt" in page.inner_text("#map-status")
+    assert page.input_value("#id_latitude") != ""
+    page.fill("textarea[name=description]", "Tiefes Schlagloch")
+    page.set_input_files("input[name=photos]", str(photo))
+    page.fill("input[name=email]", REPORTER_EMAIL)
+    page.fill("input[name=name]", REPORTER_NAME)
+    assert page.watch.axe_violations() == []
+    page.click("button:has-text('Meldung senden')")
+    page.wait_for_load_state()
+
+    found = DefectReport.objects.get()
+    assert found.latitude is not None
+    assert found.case.reference in page.inner_text("main")
+    assert found.case.attachments.count() == 1
+
+    page.goto("/services/maengel/")
+    page.wait_for_load_state("networkidle")
+    body = page.content()
+    assert found.case.reference in body
+    assert REPORTER_NAME not in body
+    assert REPORTER_EMAIL not in body
+    assert page.locator(".leaflet-interactive").count() >= 1  # the marker, without any tiles
+    assert page.watch.axe_violations() == []
+
+    # A case worker of the responsible department closes it in the back office.
+    found.case.department.members.add(case_worker)
+    case_worker.user_permissions.add(*Permission.objects.filter(codename="view_case"))
+    login(page, case_worker.email, PASSWORD, mfa=True)
+    page.goto(f"/admin/services/case/{found.case.pk}/change/")
+    assert page.watch.axe_violations() == []
+    for status in ("in_progress", "approved"):
+        page.select_option("select[name=to_status]", status)
+        page.click("button:has-text('Status ändern')")
+        page.wait_for_load_state()
+    page.fill("input[name=public_note]", "Schlagloch ist verfüllt.")
+    page.click("form[action$='/aktion/defect/'] button")
+    page.wait_for_load_state()
+
+    page.goto(found.get_absolute_url())
+    assert "Genehmigt" in page.inner_text("main")
+    assert "Schlagloch ist verfüllt." in page.inner_text("main")
+    assert page.watch.console_errors == []
+    assert page.watch.foreign_requests == []
+    assert defects.released_photos(report=found).count() == 0

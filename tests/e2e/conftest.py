@@ -96,13 +96,9 @@ class PageWatch:
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="de-DE", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    watch = PageWatch(page, live_server.url)
-    page.watch = watch
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def login(page, email: str, password: str, *, mfa: bool = False) -> None:
@@ -119,3 +115,40 @@ def login(page, email: str, password: str, *, mfa: bool = False) -> None:
         page.click("form.auth-form button[type=submit]")
         page.wait_for_url(lambda url: "/2fa/" not in url)
     page.wait_for_load_state()
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab (only Tab) until the focused element matches ``selector``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def new_page(browser, live_server):
+    """A second person's browser (own cookies), watched like the ``page`` fixture."""
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.watch = PageWatch(page, live_server.url)
+    return page
+
+
+def type_date(page, selector: str, day: int, month: int, year: int) -> None:
+    """Type a date into a focused-by-Tab date field, digit by digit, as a keyboard user does.
+
+    The segment order of a date field follows the browser's own locale (headless Chromium
+    here may show MM/DD/YYYY even for a German page), so try day-first, then month-first.
+    """
+    expected = f"{year:04d}-{month:02d}-{day:02d}"
+    focused = "s => document.activeElement.matches(s)"
+    tab_to(page, selector)
+    for keys in (f"{day:02d}{month:02d}{year:04d}", f"{month:02d}{day:02d}{year:04d}"):
+        page.keyboard.type(keys)
+        if page.input_value(selector) == expected:
+            return
+        while page.evaluate(focused, selector):  # Tab walks the segments: back out, then in
+            page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not type {expected} into {selector}")

@@ -63,3 +63,19 @@ def test_open311_requests_do_not_grow(client, defect_service, django_assert_max_
         report(latitude=51.55 + n / 1000)
 
     assert count_queries(client, url, django_assert_max_num_queries, 6) == few
+
+
+def test_the_admin_case_list_does_not_grow_with_cases(
+    client, case_worker, tax_office, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    case_worker.user_permissions.add(*Permission.objects.filter(codename="view_case"))
+    client.force_login(case_worker)
+    service = ServiceFactory(department=tax_office)
+    CaseFactory(service=service, assigned_to=case_worker)
+    few = count_queries(client, "/admin/services/case/", django_assert_max_num_queries, 20)
+    for n in range(10):
+        CaseFactory(service=service, overdue=n % 2 == 0, assigned_to=case_worker if n % 3 else None)
+
+    assert count_queries(client, "/admin/services/case/", django_assert_max_num_queries, 20) == few

@@ -331,3 +331,31 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- Smart City ---------------------------------------------------------------------------------
+SMARTCITY_RAW_RETENTION_DAYS = env.int("SMARTCITY_RAW_RETENTION_DAYS", default=400)
+SMARTCITY_OFFLINE_MINUTES = env.int("SMARTCITY_OFFLINE_MINUTES", default=15)
+SMARTCITY_MAX_BATCH = env.int("SMARTCITY_MAX_BATCH", default=5000)
+SMARTCITY_BATCH_LEASE_SECONDS = env.int("SMARTCITY_BATCH_LEASE_SECONDS", default=300)
+SMARTCITY_REQUEUE_AFTER_SECONDS = env.int("SMARTCITY_REQUEUE_AFTER_SECONDS", default=180)
+SMARTCITY_MAX_ATTEMPTS = env.int("SMARTCITY_MAX_ATTEMPTS", default=5)
+SMARTCITY_ALARM_MAIL_MINUTES = env.int("SMARTCITY_ALARM_MAIL_MINUTES", default=15)
+SMARTCITY_DATA_LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+SMARTCITY_DATA_LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "smartcity-requeue-stale-batches": {
+            "task": "smartcity.tasks.requeue_stale_batches",
+            "schedule": 60.0,
+        },
+        "smartcity-detect-offline-poles": {
+            "task": "smartcity.tasks.detect_offline_poles",
+            "schedule": 60.0,
+        },
+        "smartcity-notify-alarms": {"task": "smartcity.tasks.notify_alarms", "schedule": 60.0},
+        "smartcity-purge-raw-readings": {
+            "task": "smartcity.tasks.purge_raw_readings",
+            "schedule": crontab(hour=4, minute=23),
+        },
+    }
+)

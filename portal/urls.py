@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/services/", include("services.api_urls")),
+    path("api/v1/smartcity/", include("smartcity.api_urls")),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("services.open311_urls")),
     *i18n_patterns(

@@ -1,0 +1,167 @@
+"""Smart City in the admin: the pole registry with token rotation, thresholds, alarms and the
+inbox with its dead letters. Readings are not listed here (millions of rows); the operator
+dashboards chart and export them."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from smartcity import services
+from smartcity.models import (
+    Alarm,
+    BatchStatus,
+    Channel,
+    ChargingSession,
+    DailyRollup,
+    DeviceToken,
+    HourlyRollup,
+    IngestBatch,
+    LampEvent,
+    Pole,
+    Threshold,
+)
+
+
+class ChannelInline(admin.TabularInline):
+    model = Channel
+    fields = ["key", "kind", "unit", "minimum", "maximum", "latest_value", "latest_ts"]
+    readonly_fields = ["latest_value", "latest_ts"]
+    extra = 0
+
+
+class DeviceTokenInline(admin.TabularInline):
+    model = DeviceToken
+    fields = ["prefix", "created_at", "revoked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pole)
+class PoleAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "status", "address", "last_seen_at"]
+    list_filter = ["status", "has_environment", "has_wifi"]
+    search_fields = ["number", "name", "address"]
+    readonly_fields = ["last_seen_at"]
+    inlines = [ChannelInline, DeviceTokenInline]
+    actions = ["rotate_token", "revoke_token", "create_channels"]
+
+    @admin.action(description=_("Rotate the device token (shown once)"))
+    def rotate_token(self, request, queryset):
+        for pole in queryset:
+            token = services.pole_token_rotate(pole=pole)
+            self.message_user(
+                request,
+                gettext("New token of {pole} (shown only now, copy it): {token}").format(
+                    pole=pole.number, token=token
+                ),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Revoke the device token"))
+    def revoke_token(self, request, queryset):
+        for pole in queryset:
+            services.pole_token_revoke(pole=pole)
+        self.message_user(request, gettext("Tokens revoked."), messages.SUCCESS)
+
+    @admin.action(description=_("Create the channels of the pole's capabilities"))
+    def create_channels(self, request, queryset):
+        for pole in queryset:
+            services.channels_create_defaults(pole=pole)
+        self.message_user(request, gettext("Channels created."), messages.SUCCESS)
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "aggregate", "limit", "clear_level", "channel", "active"]
+    list_filter = ["kind", "aggregate", "active"]
+    raw_id_fields = ["channel"]
+
+
+@admin.register(Alarm)
+class AlarmAdmin(admin.ModelAdmin):
+    list_display = ["pole", "kind", "message", "opened_at", "closed_at", "acknowledged_at"]
+    list_filter = ["kind", ("closed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["pole__number", "message"]
+    readonly_fields = [
+        "pole",
+        "kind",
+        "condition",
+        "channel",
+        "threshold",
+        "value",
+        "message",
+        "opened_at",
+        "closed_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "notified_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.alarm_acknowledge(alarm=obj, user=request.user, note=obj.note)
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "pole", "kind", "source", "size", "status", "attempts", "created_at"]
+    list_filter = ["status", "kind", "source"]
+    readonly_fields = [f.name for f in IngestBatch._meta.fields]
+    actions = ["requeue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Process again (dead letters)"))
+    def requeue(self, request, queryset):
+        batches = list(queryset.exclude(status=BatchStatus.DONE))
+        for batch in batches:
+            services.batch_requeue(batch=batch)
+        self.message_user(
+            request,
+            gettext("{n} batches queued again.").format(n=len(batches)),
+            messages.SUCCESS,
+        )
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChargingSession)
+class ChargingSessionAdmin(_ReadOnly):
+    list_display = ["pole", "connector", "session_id", "started_at", "ended_at", "energy_kwh"]
+    list_filter = ["pole"]
+
+
+@admin.register(LampEvent)
+class LampEventAdmin(_ReadOnly):
+    list_display = ["pole", "ts", "state", "level", "detail"]
+    list_filter = ["state", "pole"]
+
+
+@admin.register(HourlyRollup)
+class HourlyRollupAdmin(_ReadOnly):
+    list_display = ["channel", "hour", "minimum", "maximum", "count"]
+    list_select_related = ["channel__pole"]
+
+
+@admin.register(DailyRollup)
+class DailyRollupAdmin(_ReadOnly):
+    list_display = ["channel", "day", "minimum", "maximum", "count"]
+    list_select_related = ["channel__pole"]

@@ -9,13 +9,10 @@ access log.
 from __future__ import annotations
 
 import csv
-import statistics
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,7 +25,6 @@ from portal.api import ApplicationError
 from portal.models import Department, User
 from services import defects, open311, selectors, services
 from services.models import (
-    OPEN_STATUSES,
     AccessAction,
     AccessLog,
     Attachment,
@@ -475,40 +471,12 @@ class CaseAdmin(admin.ModelAdmin):
         return response
 
     def statistics_view(self, request):
-        cases = Case.objects.visible_to(request.user)
-        per_service = {}
-        for row in (
-            cases.values("service__name", "status")
-            .annotate(n=Count("pk"))
-            .order_by("service__name")
-        ):
-            entry = per_service.setdefault(row["service__name"], {"statuses": {}, "total": 0})
-            entry["statuses"][row["status"]] = row["n"]
-            entry["total"] += row["n"]
-        durations: dict[str, list[timedelta]] = {}
-        for name, submitted, closed in cases.filter(closed_at__isnull=False).values_list(
-            "service__name", "submitted_at", "closed_at"
-        ):
-            durations.setdefault(name, []).append(closed - submitted)
-        rows = []
-        for name, entry in per_service.items():
-            median = statistics.median(durations[name]) if name in durations else None
-            rows.append(
-                {
-                    "service": name,
-                    "total": entry["total"],
-                    "counts": [entry["statuses"].get(s, 0) for s in CaseStatus.values],
-                    "median_days": round(median.total_seconds() / 86400, 1) if median else None,
-                }
-            )
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Statistics of the cases"),
             "opts": self.model._meta,
-            "rows": rows,
             "statuses": CaseStatus.labels,
-            "overdue": cases.overdue().count(),
-            "open": cases.filter(status__in=OPEN_STATUSES).count(),
+            **selectors.case_statistics(user=request.user),
         }
         return TemplateResponse(request, "admin/services/case/statistics.html", context)
 

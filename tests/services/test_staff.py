@@ -2,15 +2,18 @@
 
 import csv
 import io
+import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from services import notifications, services
 from services.models import AccessLog, Case, CaseStatus
-from tests.services.factories import CaseFactory
+from tests.services.factories import CaseFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,14 +206,25 @@ def test_csv_export_follows_the_filters_and_is_logged(staff_client, tax_office, 
 
 
 def test_statistics_count_per_service_and_status(staff_client, tax_office, other_office):
-    CaseFactory(department=tax_office)
-    CaseFactory(department=tax_office, approved=True)
-    CaseFactory(department=other_office)  # not theirs: not counted
+    service = ServiceFactory(department=tax_office, name="Hundeanmeldung")
+    now = timezone.now()
+    for days in (2, 4, 9):  # median 4 days from submission to decision
+        CaseFactory(
+            service=service,
+            approved=True,
+            submitted_at=now - timedelta(days=days),
+            closed_at=now,
+        )
+    CaseFactory(service=service, overdue=True)
+    CaseFactory(service=service, in_progress=True)
+    CaseFactory(department=other_office, overdue=True)  # not theirs: not counted
 
     page = staff_client.get("/admin/services/case/statistik/").content.decode()
 
-    assert "2 offene Anträge" in page or "1 offene" in page
-    assert "Statistik" in page
+    assert "2 offene Anträge, davon 1 überfällig." in page
+    row = re.search(r"<th scope=\"row\">Hundeanmeldung</th>(.*?)</tr>", page).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert cells[-2:] == ["5", "4,0"]  # total, median days
 
 
 def test_the_access_log_is_for_administrators_only(staff_client, case_of_a, client, staff_with_mfa):

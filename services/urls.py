@@ -11,10 +11,16 @@ urlpatterns = [
     path("antraege/<str:reference>/nachricht/", views.case_message, name="case_message"),
     path("antraege/<str:reference>/zurueckziehen/", views.case_withdraw, name="case_withdraw"),
     path("antraege/<str:reference>/quittung.pdf", views.case_receipt, name="case_receipt"),
+    path("antraege/<str:reference>/quittung/", views.case_receipt_link, name="case_receipt_link"),
     path(
         "antraege/<str:reference>/dateien/<int:pk>/", views.case_attachment, name="case_attachment"
     ),
     path("eingang/<str:reference>/<str:token>/", views.anonymous_case, name="anonymous_case"),
+    path(
+        "eingang/<str:reference>/<str:token>/quittung/",
+        views.anonymous_receipt_link,
+        name="anonymous_receipt_link",
+    ),
     path(
         "eingang/<str:reference>/<str:token>/quittung.pdf",
         views.anonymous_receipt,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -289,6 +289,27 @@ def _file_response(fieldfile, filename: str, content_type: str) -> FileResponse:
     return response
 
 
+def _receipt_link(request, case: Case, receipt_url: str) -> HttpResponse:
+    """The receipt's link once the task has built it: the fragment that the case page polls
+    while the receipt is being prepared. 286 tells htmx to stop polling."""
+    response = render(
+        request,
+        "services/includes/receipt_link.html",
+        {"case": case, "receipt_url": receipt_url},
+    )
+    response["Cache-Control"] = "private, no-store"
+    if case.receipt:
+        response.status_code = 286
+    return response
+
+
+@login_required
+@require_GET
+def case_receipt_link(request, reference: str):
+    case = _own_case(request, reference)
+    return _receipt_link(request, case, reverse("services:case_receipt", args=[reference]))
+
+
 @login_required
 @require_GET
 def case_receipt(request, reference: str):
@@ -325,6 +346,13 @@ def anonymous_case(request, reference: str, token: str):
         "services/anonymous_case.html",
         {"case": case, "token": token, "events": selectors.public_events(case=case)},
     )
+
+
+@require_GET
+def anonymous_receipt_link(request, reference: str, token: str):
+    case = _anonymous_case(reference, token)
+    url = reverse("services:anonymous_receipt", args=[reference, token])
+    return _receipt_link(request, case, url)
 
 
 @require_GET

@@ -8,9 +8,11 @@ from django.contrib.auth.models import Permission
 from pypdf import PdfReader
 
 from portal.models import Department
+from services import notifications
 from services.models import Case, CaseStatus
 from tests.e2e.conftest import login, new_page, tab_to, type_date
 from tests.factories import PASSWORD
+from tests.services.factories import CaseFactory
 from tests.services.test_filing import jpeg_with_gps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -137,3 +139,17 @@ def test_a_citizen_applies_by_keyboard_and_follows_the_case_to_its_decision(
     assert page.watch.axe_violations() == []
     assert page.watch.console_errors == []
     assert page.watch.foreign_requests == []
+
+
+def test_the_receipt_link_appears_without_reloading_the_page(page, live_server, citizen_a):
+    case = CaseFactory(applicant=citizen_a)  # as when the worker has not yet built the receipt
+    login(page, citizen_a.email, PASSWORD)
+    page.goto(f"/services/antraege/{case.reference}/")
+    assert "Die Eingangsbestätigung wird erstellt." in page.inner_text("main")
+
+    notifications.receipt_build(case_id=case.pk)
+
+    link = page.wait_for_selector("a[href$='/quittung.pdf']")
+    assert "Eingangsbestätigung herunterladen" in link.inner_text()
+    assert page.watch.axe_violations() == []
+    assert page.watch.console_errors == []

@@ -211,7 +211,7 @@ def case_of_a(citizen_a):
 
 
 @pytest.mark.parametrize(
-    "suffix", ["", "quittung.pdf", "nachricht/", "zurueckziehen/", "dateien/1/"]
+    "suffix", ["", "quittung.pdf", "quittung/", "nachricht/", "zurueckziehen/", "dateien/1/"]
 )
 def test_another_citizen_gets_404_for_everything_of_a_case(client, case_of_a, citizen_b, suffix):
     client.force_login(citizen_b)
@@ -376,3 +376,36 @@ def test_mails_follow_the_language_in_the_profile_not_the_page(
         client.post(review["Location"], {"applicant_name": "Alice", "consent": "on"})
 
     assert mail.outbox[-1].subject.startswith("Your request CR-")
+
+
+def test_the_case_page_fetches_the_receipt_link_once_the_task_has_built_it(client, citizen_a):
+    case = CaseFactory(applicant=citizen_a)  # the worker has not built the receipt yet
+    client.force_login(citizen_a)
+
+    page = client.get(f"/services/antraege/{case.reference}/").content.decode()
+    waiting = client.get(f"/services/antraege/{case.reference}/quittung/")
+    notifications.receipt_build(case_id=case.pk)
+    ready = client.get(f"/services/antraege/{case.reference}/quittung/")
+
+    assert "Die Eingangsbestätigung wird erstellt." in page
+    assert f'hx-get="/services/antraege/{case.reference}/quittung/"' in page
+    assert waiting.status_code == 200
+    assert "quittung.pdf" not in waiting.content.decode()
+    assert ready.status_code == 286  # htmx stops polling
+    assert f'href="/services/antraege/{case.reference}/quittung.pdf"' in ready.content.decode()
+    assert "hx-get" not in client.get(f"/services/antraege/{case.reference}/").content.decode()
+
+
+def test_an_anonymous_status_page_polls_with_its_token_only(client):
+    case = CaseFactory(applicant=None)
+    token = "geheim-token-123"
+    case.access_token_hash = services.hash_token(token)
+    case.save(update_fields=["access_token_hash"])
+    notifications.receipt_build(case_id=case.pk)
+
+    ready = client.get(f"/services/eingang/{case.reference}/{token}/quittung/")
+    wrong = client.get(f"/services/eingang/{case.reference}/falsch/quittung/")
+
+    assert ready.status_code == 286
+    assert f"/services/eingang/{case.reference}/{token}/quittung.pdf" in ready.content.decode()
+    assert wrong.status_code == 404

@@ -11,7 +11,7 @@ from services import selectors
 from services.models import Case
 
 
-class EventSerializer(serializers.Serializer):
+class CaseEventSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="submitted, status, message, documents_requested, ...")
     to_status = serializers.CharField(help_text="The new status of a status change, else empty.")
     note = serializers.CharField(help_text="The office's note to the applicant (status changes).")
@@ -33,9 +33,9 @@ class CaseSerializer(serializers.Serializer):
 class CaseDetailSerializer(CaseSerializer):
     events = serializers.SerializerMethodField()
 
-    @extend_schema_field(EventSerializer(many=True))
+    @extend_schema_field(CaseEventSerializer(many=True))
     def get_events(self, case) -> list[dict]:
-        return EventSerializer(selectors.public_events(case=case), many=True).data
+        return CaseEventSerializer(selectors.public_events(case=case), many=True).data
 
 
 def _own_cases(request):

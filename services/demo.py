@@ -478,7 +478,73 @@ def load(*, stdout) -> None:
             services.form_publish(service=service, user=None)
             created += 1
     _defects()
-    stdout.write(f"Serviceportal: {len(SERVICES)} services ({created} new).")
+    cases = _citizen_cases()
+    stdout.write(f"Serviceportal: {len(SERVICES)} services ({created} new), {cases} demo cases.")
+
+
+DEMO_CITIZEN = "buerger@example.org"
+DEMO_CASE_WORKER = "sachbearbeitung@example.org"  # Bürgerbüro
+DEMO_ADMINISTRATOR = "admin@example.org"  # sees every department
+HOME = {"street": "Lönsstraße 5", "postcode": "44575", "city": "Castrop-Rauxel"}
+
+
+def _citizen_cases() -> int:
+    """Give the demo citizen (made by ``load_demo``) requests to follow under "Meine Anträge":
+    a certificate the Bürgerbüro has a question about, and a decided dog registration. Filed
+    and processed through the same services as real ones. Does nothing once she has cases."""
+    from django.utils import translation
+
+    from portal.models import User
+    from services.models import Case
+
+    citizen = User.objects.filter(email=DEMO_CITIZEN).first()
+    worker = User.objects.filter(email=DEMO_CASE_WORKER).first()
+    admin = User.objects.filter(email=DEMO_ADMINISTRATOR).first()
+    if None in (citizen, worker, admin) or Case.objects.filter(applicant=citizen).exists():
+        return 0
+    with translation.override("de"):
+        certificate = _file(
+            citizen,
+            "meldebescheinigung",
+            {"birth_date": "1984-05-17", "kind": "extended", "purpose": "Wohnungsbewerbung"},
+        )
+        services.case_transition(case=certificate, actor=worker, to_status="in_progress")
+        services.message_send(
+            case=certificate,
+            sender=worker,
+            body="Für die erweiterte Meldebescheinigung brauchen wir eine Kopie Ihres "
+            "Personalausweises. Bitte laden Sie sie hier hoch.",
+            requests_documents=True,
+        )
+        dog = _file(
+            citizen,
+            "hundeanmeldung",
+            {"dog_name": "Emma", "breed": "mix", "since": "2026-09-01", "phone": ""},
+        )
+        services.case_transition(case=dog, actor=admin, to_status="in_progress")
+        services.case_transition(
+            case=dog,
+            actor=admin,
+            to_status="approved",
+            note="Emma ist angemeldet. Die Steuermarke kommt mit dem Bescheid per Post.",
+        )
+    return 2
+
+
+def _file(citizen, slug: str, answers: dict):
+    service = Service.objects.get(slug=slug)
+    draft, _token = services.draft_start(service=service, user=citizen)
+    services.draft_save_step(
+        draft=draft, step=1, answers={**answers, "address": HOME}, files={}, field_specs={}
+    )
+    case, _token = services.case_submit(
+        draft=draft,
+        applicant_name=citizen.name,
+        applicant_email=citizen.email,
+        language="de",
+        consent=True,
+    )
+    return case
 
 
 ROUTES = {

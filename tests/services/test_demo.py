@@ -1,0 +1,37 @@
+"""The demo a newcomer sees after `make run`: the citizen has requests to follow."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import User
+from services.models import Case, CaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_citizen_has_a_question_to_answer_and_a_decided_request(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):  # receipts and e-mails, as after commit
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    citizen = User.objects.get(email="buerger@example.org")
+
+    cases = Case.objects.filter(applicant=citizen)
+    client.force_login(citizen)
+    page = client.get("/services/antraege/").content.decode()
+
+    assert sorted(cases.values_list("status", flat=True)) == [
+        CaseStatus.APPROVED,
+        CaseStatus.WAITING,
+    ]
+    assert all(case.receipt for case in cases)
+    for case in cases:
+        assert case.reference in page
+    waiting = cases.get(status=CaseStatus.WAITING)
+    detail = client.get(f"/services/antraege/{waiting.reference}/").content.decode()
+    assert "Personalausweises" in detail
+    assert "Unterlagen nachreichen" in detail

@@ -7,7 +7,9 @@ model and attribute in ``KINDS``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -128,6 +130,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def mosquitto_hash(password: str, *, salt: bytes | None = None, iterations: int = 101) -> str:
+    """A password hash in the format of Mosquitto 2's password file (``$7$``, PBKDF2-SHA512)."""
+    salt = salt or secrets.token_bytes(12)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
+    return f"$7${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
 class DeviceToken(models.Model):
     """A pole's secret for the device API and MQTT. Only its SHA-256 hash is stored."""
 
@@ -137,6 +146,12 @@ class DeviceToken(models.Model):
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     prefix = models.CharField(
         _("first characters"), max_length=8, help_text=_("To recognise a token, not to use it.")
+    )
+    mqtt_hash = models.CharField(
+        _("MQTT password hash"),
+        max_length=200,
+        blank=True,
+        help_text=_("The token hashed for Mosquitto's password file (PBKDF2-SHA512)."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -47,6 +47,7 @@ from smartcity.models import (
     Reading,
     Threshold,
     hash_token,
+    mosquitto_hash,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,12 @@ def pole_token_rotate(*, pole: Pole) -> str:
         DeviceToken.objects.filter(pole=pole, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        DeviceToken.objects.create(pole=pole, token_hash=hash_token(token), prefix=token[:6])
+        DeviceToken.objects.create(
+            pole=pole,
+            token_hash=hash_token(token),
+            prefix=token[:6],
+            mqtt_hash=mosquitto_hash(token),
+        )
     return token
 
 

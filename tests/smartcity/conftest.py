@@ -39,3 +39,23 @@ def operator(db):
     user = UserFactory(email="olga@stadt.example", name="Olga Operator", staff=True, mfa=True)
     user.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
     return user
+
+
+@pytest.fixture
+def mqtt_url() -> str:
+    import os
+
+    url = os.environ.get("MQTT_URL")
+    if not url:
+        pytest.skip("needs Mosquitto: set MQTT_URL (e.g. mqtt://127.0.0.1:1883)")
+    return url
+
+
+def database_url() -> str:
+    """The test database as a URL, for worker and bridge subprocesses."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+        USER=db["USER"], HOST=db["HOST"] or "127.0.0.1", PORT=db["PORT"] or 5432, NAME=db["NAME"]
+    )

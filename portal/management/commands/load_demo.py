@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from portal.models import Department, Role, User
 
@@ -54,6 +55,18 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("load_demo creates accounts with known passwords; DEBUG is off.")
+        # The demo's people are fictional: their receipts and notices are not printed or sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._load()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded.")
+            + f"\n  Citizen:       buerger@example.org / {DEMO_PASSWORD}"
+            + f"\n  Case worker:   sachbearbeitung@example.org / {DEMO_PASSWORD}"
+            + f"\n  Administrator: admin@example.org / {DEMO_PASSWORD}"
+            + f"\n  Staff TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}"
+        )
+
+    def _load(self) -> None:
         with transaction.atomic():
             departments = self._departments()
             for email, name, roles, dept_slugs, staff in DEMO_USERS:
@@ -66,13 +79,6 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(stdout=self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS("Demo data loaded.")
-            + f"\n  Citizen:       buerger@example.org / {DEMO_PASSWORD}"
-            + f"\n  Case worker:   sachbearbeitung@example.org / {DEMO_PASSWORD}"
-            + f"\n  Administrator: admin@example.org / {DEMO_PASSWORD}"
-            + f"\n  Staff TOTP secret (add it to an authenticator app): {DEMO_TOTP_SECRET}"
-        )
 
     def _departments(self) -> dict[str, Department]:
         result = {}

@@ -1,0 +1,115 @@
+"""Forms of the Beteiligungsplattform. They parse input; the rules live in services.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import FieldOfAction, Question, QuestionKind
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("At most 3,000 characters. Comments are public, your name is shown."),
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason shown instead of the comment"),
+        max_length=300,
+        help_text=_("For example: “Hidden because it contains personal data.”"),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong with it?"), max_length=300, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the concept"), max_length=200, required=False)
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What should be done, and how would it help the city?"),
+    )
+    field_of_action = forms.ModelChoiceField(
+        label=_("Field of action"),
+        queryset=FieldOfAction.objects.order_by("order"),
+        empty_label=_("Please choose"),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        min_value=Decimal("51.50"),
+        max_value=Decimal("51.62"),
+        decimal_places=6,
+        help_text=_("Optional place in Castrop-Rauxel, e.g. 51.5523"),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        min_value=Decimal("7.23"),
+        max_value=Decimal("7.40"),
+        decimal_places=6,
+        help_text=_("e.g. 7.3116"),
+    )
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("JPEG or PNG, at most 5 MB. Location data in the file is removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field_of_action"].label_from_instance = lambda f: f.label
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Please give both latitude and longitude, or neither."))
+        return data
+
+
+class SurveyForm(forms.Form):
+    """One field per question, named ``q<pk>``."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            common = {"label": q.text, "required": q.required}
+            choices = [(c, c) for c in q.choice_list]
+            if q.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+            elif q.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple, **common
+                )
+            elif q.kind == QuestionKind.SCALE:
+                scale = [(str(n), str(n)) for n in range(1, 6)]
+                field = forms.ChoiceField(
+                    choices=scale,
+                    widget=forms.RadioSelect,
+                    help_text=_("1 = not at all, 5 = very much"),
+                    **common,
+                )
+            else:
+                field = forms.CharField(
+                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common
+                )
+            self.fields[f"q{q.pk}"] = field
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}

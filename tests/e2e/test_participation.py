@@ -1,0 +1,121 @@
+"""A citizen reads the concept, comments on a section, supports a proposal and answers the survey,
+all by keyboard; a moderator approves the comment. Every page visited passes axe-core."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from participation.models import Comment, Proposal, Response, Survey
+from portal.models import Role
+from tests.e2e.conftest import login, new_page, tab_to
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def concept(db):
+    from participation import demo
+
+    with open(os.devnull, "w") as devnull:
+        demo.load(stdout=devnull)
+
+
+def press_enter_on(page, selector: str, limit: int = 150) -> None:
+    tab_to(page, selector, limit)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def assert_clean(page) -> None:
+    assert page.watch.axe_violations() == [], page.url
+    assert page.watch.console_errors == []
+    assert page.watch.foreign_requests == []
+
+
+def test_a_citizen_takes_part_by_keyboard_and_a_moderator_approves_the_comment(
+    browser, page, live_server, citizen_a, concept
+):
+    keys = page.keyboard
+    login(page, citizen_a.email, PASSWORD)
+
+    # Read the concept: from the overview to the reading view, then to a section's discussion.
+    page.goto("/mitmachen/")
+    assert_clean(page)
+    press_enter_on(page, "main a[href$='/mitmachen/konzept/']")
+    assert "Version 2 vom" in page.inner_text("main")
+    assert_clean(page)
+    press_enter_on(page, "a[href$='/konzept/abschnitt/mobilitaet/']")
+    assert_clean(page)
+
+    # Comment on the section: the process is pre-moderated.
+    tab_to(page, "form.comment-form textarea[name=body]")
+    keys.type("Bitte auch Ladepunkte für Lastenräder.")
+    press_enter_on(page, "form.comment-form button[type=submit]")
+    assert "nachdem eine Moderatorin oder ein Moderator ihn geprüft hat" in page.inner_text("main")
+    assert "wartet auf Moderation" in page.inner_text("main")
+    assert_clean(page)
+
+    # Support a proposal.
+    proposal = Proposal.objects.get(title="Echtzeit-Anzeige freier Ladepunkte")
+    press_enter_on(page, ".part-nav a[href$='/mitmachen/vorschlaege/']")
+    assert_clean(page)
+    press_enter_on(page, f"a[href$='/mitmachen/vorschlaege/{proposal.pk}/']")
+    assert_clean(page)
+    press_enter_on(page, "form[action$='/unterstuetzen/'] button[type=submit]")
+    assert "Danke für Ihre Unterstützung." in page.inner_text("main")
+    proposal.refresh_from_db()
+    assert proposal.support_count == 6
+    assert_clean(page)
+
+    # Answer the survey.
+    survey = Survey.objects.get()
+    q = {x.order: f"q{x.pk}" for x in survey.questions.all()}
+    press_enter_on(page, ".part-nav a[href$='/mitmachen/']")
+    press_enter_on(page, f"a[href$='/mitmachen/umfragen/{survey.pk}/']")
+    assert_clean(page)
+    tab_to(page, f"input[name={q[1]}]")
+    keys.press("Space")  # the first choice
+    tab_to(page, f"input[name={q[2]}][value=Parks]")
+    keys.press("Space")
+    tab_to(page, f"input[name={q[3]}]")
+    keys.press("ArrowRight")  # moving in a radio group selects: 2
+    keys.press("ArrowRight")  # 3
+    keys.press("ArrowRight")  # 4
+    tab_to(page, f"textarea[name={q[4]}]")
+    keys.type("Online-Termine im Bürgerbüro")
+    press_enter_on(page, "main form button[type=submit]")
+    assert "Danke für Ihre Teilnahme an der Umfrage." in page.inner_text("main")
+    answers = {
+        a.question.order: a.value for a in Response.objects.get(user=citizen_a).answers.all()
+    }
+    assert answers == {
+        1: "Bewohnerparkausweis",
+        2: ["Parks"],
+        3: 4,
+        4: "Online-Termine im Bürgerbüro",
+    }
+
+    # A moderator approves the comment in the queue.
+    comment = Comment.objects.get(body="Bitte auch Ladepunkte für Lastenräder.")
+    moderator = UserFactory(email="mira@stadt.example", name="Mira Moderatorin")
+    moderator.groups.add(Group.objects.get_or_create(name=Role.MODERATOR.value)[0])
+    other = new_page(browser, live_server)
+    login(other, moderator.email, PASSWORD)
+    other.goto("/mitmachen/moderation/")
+    assert "Bitte auch Ladepunkte für Lastenräder." in other.inner_text("main")
+    assert_clean(other)
+    press_enter_on(other, f"form[action$='/moderation/{comment.pk}/freigeben/'] button")
+    assert "Der Kommentar ist veröffentlicht." in other.inner_text("main")
+    assert_clean(other)
+    other.context.close()
+
+    # Everyone sees it now.
+    visitor = new_page(browser, live_server)
+    visitor.goto("/mitmachen/konzept/abschnitt/mobilitaet/")
+    text = visitor.inner_text("main")
+    assert "Bitte auch Ladepunkte für Lastenräder." in text
+    assert "wartet auf Moderation" not in text
+    assert_clean(visitor)
+    visitor.context.close()

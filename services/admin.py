@@ -219,7 +219,14 @@ class CaseAdmin(admin.ModelAdmin):
         "submitted_at",
         "deadline",
     ]
-    list_filter = ["status", "service", AssignedToMeFilter, OverdueFilter, "department"]
+    # Services and departments only as far as the user has cases of them.
+    list_filter = [
+        "status",
+        ("service", admin.RelatedOnlyFieldListFilter),
+        AssignedToMeFilter,
+        OverdueFilter,
+        ("department", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["reference", "applicant_name"]
     list_select_related = ["service", "assigned_to"]
     # 50 rows are a case worker's screenful; rendering the admin's rows is the list's main cost

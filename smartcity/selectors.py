@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from smartcity.models import DeviceToken, Pole, PoleStatus, hash_token
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import models
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role
+from smartcity.models import (
+    ENVIRONMENT_KINDS,
+    Alarm,
+    AlarmKind,
+    Channel,
+    ChargingSession,
+    DailyRollup,
+    DeviceToken,
+    HourlyRollup,
+    Pole,
+    PoleStatus,
+    Reading,
+    hash_token,
+)
 
 
 def pole_for_token(authorization: str) -> Pole | None:
@@ -37,3 +60,186 @@ def personal_data(*, user) -> dict:
             for a in Alarm.objects.filter(acknowledged_by=user).select_related("pole")
         ]
     }
+
+
+# --- Dashboards ----------------------------------------------------------------------------------
+
+MAX_POINTS = 2000
+RANGES = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "1y": timedelta(days=365),
+}
+
+
+class PoleState(models.TextChoices):
+    OK = "ok", _("OK")
+    ALARM = "alarm", _("Alarm")
+    OFFLINE = "offline", _("Offline")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    RETIRED = "retired", _("Retired")
+
+
+def user_is_operator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR))
+
+
+def pole_state(pole: Pole, open_kinds: set[str]) -> str:
+    if pole.status == PoleStatus.RETIRED:
+        return PoleState.RETIRED
+    if pole.status == PoleStatus.MAINTENANCE:
+        return PoleState.MAINTENANCE
+    if AlarmKind.OFFLINE in open_kinds:
+        return PoleState.OFFLINE
+    if open_kinds:
+        return PoleState.ALARM
+    return PoleState.OK
+
+
+def poles_overview(*, public: bool = False) -> list[Pole]:
+    """Poles with their channels and a ``state``; the public sees environment poles only."""
+    poles = Pole.objects.exclude(status=PoleStatus.RETIRED).prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("key"))
+    )
+    if public:
+        poles = poles.filter(has_environment=True)
+    open_kinds: dict[int, set[str]] = defaultdict(set)
+    for pole_id, kind in Alarm.objects.open().values_list("pole_id", "kind"):
+        open_kinds[pole_id].add(kind)
+    result = list(poles)
+    for pole in result:
+        pole.state = pole_state(pole, open_kinds[pole.pk])
+        pole.state_label = PoleState(pole.state).label
+        pole.open_alarms = len(open_kinds[pole.pk])
+        pole.latest = {c.key: c for c in pole.channels.all()}
+    return result
+
+
+def parse_range(raw: str | None) -> str:
+    return raw if raw in RANGES else "24h"
+
+
+def chart_series(*, channel: Channel, range_key: str, now: datetime | None = None) -> dict:
+    """Points for one chart: raw readings if they fit, else hourly or daily rollups.
+
+    No chart gets more than MAX_POINTS points: 24 h is raw (down to one reading per 45 s),
+    7 d and 30 d hourly (168 / 720), 1 y daily (365).
+    """
+    now = now or timezone.now()
+    since = now - RANGES[range_key]
+    if range_key == "24h":
+        raw = list(
+            Reading.objects.filter(channel=channel, ts__gte=since, ts__lte=now)
+            .order_by("ts")
+            .values_list("ts", "value")[: MAX_POINTS + 1]
+        )
+        if len(raw) <= MAX_POINTS:
+            return {"source": "raw", "points": [(ts, v, v, v) for ts, v in raw]}
+    if range_key == "1y":
+        rows = DailyRollup.objects.filter(channel=channel, day__gte=since.date()).order_by("day")
+        points = [
+            (datetime.combine(r.day, time.min, tzinfo=UTC), r.minimum, r.mean, r.maximum)
+            for r in rows
+        ]
+        return {"source": "daily", "points": points}
+    rows = HourlyRollup.objects.filter(channel=channel, hour__gte=since, hour__lte=now).order_by(
+        "hour"
+    )
+    return {"source": "hourly", "points": [(r.hour, r.minimum, r.mean, r.maximum) for r in rows]}
+
+
+def series_summary(points: list) -> dict | None:
+    if not points:
+        return None
+    return {
+        "minimum": min(p[1] for p in points),
+        "maximum": max(p[3] for p in points),
+        "mean": sum(p[2] for p in points) / len(points),
+        "count": len(points),
+    }
+
+
+def pole_alarms(*, pole: Pole, limit: int = 20):
+    alarms = Alarm.objects.filter(pole=pole).select_related("channel", "acknowledged_by")
+    return alarms.open(), alarms.filter(closed_at__isnull=False)[:limit]
+
+
+def pole_charging(*, pole: Pole, days: int = 30) -> dict:
+    since = timezone.now() - timedelta(days=days)
+    sessions = ChargingSession.objects.filter(pole=pole, started_at__gte=since)
+    totals = sessions.aggregate(energy=Sum("energy_kwh"), count=Count("pk"))
+    return {"recent": sessions[:20], "energy": totals["energy"] or 0, "count": totals["count"]}
+
+
+def fleet_summary(*, days: int = 14) -> dict:
+    since = timezone.now() - timedelta(days=days)
+    per_day = (
+        ChargingSession.objects.filter(ended_at__gte=since)
+        .annotate(day=TruncDate("ended_at"))
+        .values("day")
+        .annotate(energy=Sum("energy_kwh"), sessions=Count("pk"))
+        .order_by("-day")
+    )
+    week = timezone.now().date() - timedelta(days=7)
+    worst = (
+        DailyRollup.objects.filter(channel__kind="pm10", day__gt=week)
+        .values("channel__pole__number", "channel__pole__name")
+        .annotate(total=Sum("total"), n=Sum("count"))
+        .order_by("-total")
+    )
+    worst_rows = sorted(
+        (
+            {
+                "number": r["channel__pole__number"],
+                "name": r["channel__pole__name"],
+                "mean": r["total"] / r["n"],
+            }
+            for r in worst
+            if r["n"]
+        ),
+        key=lambda r: -r["mean"],
+    )[:5]
+    poles = poles_overview()
+    return {
+        "per_day": list(per_day),
+        "worst_pm10": worst_rows,
+        "offline": sum(1 for p in poles if p.state == PoleState.OFFLINE),
+        "alarm": sum(1 for p in poles if p.state == PoleState.ALARM),
+        "total": len(poles),
+        "open_alarms": Alarm.objects.open().count(),
+    }
+
+
+# --- Public environment data --------------------------------------------------------------------
+
+# The documented scale of the public map, by the latest PM10 value (µg/m³), after the
+# Umweltbundesamt's air quality index bands.
+PM10_SCALE = [
+    (20, "good", _("good (PM10 up to 20 µg/m³)")),
+    (35, "moderate", _("moderate (PM10 21 to 35 µg/m³)")),
+    (50, "poor", _("poor (PM10 36 to 50 µg/m³)")),
+    (float("inf"), "bad", _("bad (PM10 above 50 µg/m³)")),
+]
+
+
+def air_quality_band(pm10: float | None) -> tuple[str, str]:
+    if pm10 is None:
+        return "none", str(_("no current value"))
+    for upper, key, label in PM10_SCALE:
+        if pm10 <= upper:
+            return key, str(label)
+    raise AssertionError
+
+
+def hourly_values(*, pole: Pole, channel_key: str | None, start: date, end: date):
+    """Hourly rollups for the open data export (environment channels only)."""
+    rows = HourlyRollup.objects.filter(
+        channel__pole=pole,
+        channel__kind__in=ENVIRONMENT_KINDS,
+        hour__gte=datetime.combine(start, time.min, tzinfo=UTC),
+        hour__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    ).select_related("channel")
+    if channel_key:
+        rows = rows.filter(channel__key=channel_key)
+    return rows.order_by("channel__key", "hour")

@@ -20,8 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncDate, TruncHour
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -252,6 +251,15 @@ def readings_store(*, rows: list[Row]) -> None:
     """
     if not rows:
         return
+    if connection.vendor == "sqlite":
+        adapt = connection.ops.adapt_datetimefield_value
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {Reading._meta.db_table} (channel_id, ts, value) "  # noqa: S608
+                "VALUES (%s, %s, %s)",
+                [(c, adapt(t), v) for c, t, v in rows],
+            )
+        return
     if connection.vendor != "postgresql":
         with transaction.atomic():
             Reading.objects.bulk_create(
@@ -329,68 +337,55 @@ def _hour(ts: datetime) -> datetime:
     return ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
+_BUCKET_SQL = {
+    "postgresql": (
+        "date_trunc('hour', ts AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+        "(hour AT TIME ZONE 'UTC')::date",
+    ),
+    "sqlite": ("strftime('%%Y-%%m-%%d %%H:00:00', ts)", "date(hour)"),
+}
+
+
 def rollups_refresh(*, spans: dict[int, tuple[datetime, datetime]]) -> None:
-    """Recompute the hourly and daily rollups of the hours and days these readings touched."""
+    """Recompute the hourly and daily rollups of the hours and days these readings touched.
+
+    One INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE per table, straight from the
+    raw readings (hourly) and the hourly rollups (daily), so a re-delivered or late reading
+    gives the same result as the first.
+    """
     if not spans:
         return
     start = min(_hour(first) for first, _last in spans.values())
     end = max(_hour(last) for _first, last in spans.values()) + timedelta(hours=1)
-    hourly = (
-        Reading.objects.filter(channel_id__in=list(spans), ts__gte=start, ts__lt=end)
-        .annotate(bucket=TruncHour("ts", tzinfo=UTC))
-        .values("channel_id", "bucket")
-        .annotate(lo=Min("value"), hi=Max("value"), total=Sum("value"), n=Count("value"))
-    )
-    HourlyRollup.objects.bulk_create(
-        [
-            HourlyRollup(
-                channel_id=row["channel_id"],
-                hour=row["bucket"],
-                minimum=row["lo"],
-                maximum=row["hi"],
-                total=row["total"],
-                count=row["n"],
-            )
-            for row in hourly
-            if _hour(spans[row["channel_id"]][0])
-            <= row["bucket"]
-            <= _hour(spans[row["channel_id"]][1])
-        ],
-        update_conflicts=True,
-        unique_fields=["channel", "hour"],
-        update_fields=["minimum", "maximum", "total", "count"],
-        batch_size=500,
-    )
     day_start = datetime.combine(start.date(), datetime.min.time(), tzinfo=UTC)
     day_end = datetime.combine(end.date(), datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
-    daily = (
-        HourlyRollup.objects.filter(
-            channel_id__in=list(spans), hour__gte=day_start, hour__lt=day_end
+    channel_ids = sorted(spans)
+    if connection.vendor not in _BUCKET_SQL:
+        raise NotImplementedError("Smart City supports PostgreSQL and SQLite.")
+    hour_sql, day_sql = _BUCKET_SQL[connection.vendor]
+    marks = ", ".join(["%s"] * len(channel_ids))
+    hourly, daily = HourlyRollup._meta.db_table, DailyRollup._meta.db_table
+    reading = Reading._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {hourly} (channel_id, hour, minimum, maximum, total, count) "  # noqa: S608
+            f"SELECT channel_id, {hour_sql}, MIN(value), MAX(value), SUM(value), COUNT(*) "
+            f"FROM {reading} WHERE channel_id IN ({marks}) AND ts >= %s AND ts < %s "
+            f"GROUP BY channel_id, {hour_sql} "
+            "ON CONFLICT (channel_id, hour) DO UPDATE SET minimum = excluded.minimum, "
+            "maximum = excluded.maximum, total = excluded.total, count = excluded.count",
+            [*channel_ids, adapt(start), adapt(end)],
         )
-        .annotate(day_bucket=TruncDate("hour", tzinfo=UTC))
-        .values("channel_id", "day_bucket")
-        .annotate(lo=Min("minimum"), hi=Max("maximum"), total_sum=Sum("total"), n=Sum("count"))
-    )
-    DailyRollup.objects.bulk_create(
-        [
-            DailyRollup(
-                channel_id=row["channel_id"],
-                day=row["day_bucket"],
-                minimum=row["lo"],
-                maximum=row["hi"],
-                total=row["total_sum"],
-                count=row["n"],
-            )
-            for row in daily
-            if spans[row["channel_id"]][0].astimezone(UTC).date()
-            <= row["day_bucket"]
-            <= spans[row["channel_id"]][1].astimezone(UTC).date()
-        ],
-        update_conflicts=True,
-        unique_fields=["channel", "day"],
-        update_fields=["minimum", "maximum", "total", "count"],
-        batch_size=500,
-    )
+        cursor.execute(
+            f"INSERT INTO {daily} (channel_id, day, minimum, maximum, total, count) "  # noqa: S608
+            f"SELECT channel_id, {day_sql}, MIN(minimum), MAX(maximum), SUM(total), SUM(count) "
+            f"FROM {hourly} WHERE channel_id IN ({marks}) AND hour >= %s AND hour < %s "
+            f"GROUP BY channel_id, {day_sql} "
+            "ON CONFLICT (channel_id, day) DO UPDATE SET minimum = excluded.minimum, "
+            "maximum = excluded.maximum, total = excluded.total, count = excluded.count",
+            [*channel_ids, adapt(day_start), adapt(day_end)],
+        )
 
 
 def readings_purge(*, now: datetime | None = None) -> int:

@@ -188,3 +188,21 @@ def test_the_compose_stack_runs_the_bridge_with_a_healthcheck():
     assert service["command"][2] in get_commands()
     assert "healthcheck" in service
     assert service["depends_on"]["mosquitto"]["condition"] == "service_healthy"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_simulator_sends_live_readings_through_the_device_api(live_server):
+    pole = PoleFactory(number="SIM-1")
+
+    call_command(
+        "simulate_poles",
+        "--poles=1",
+        "--rounds=2",
+        "--interval=0",
+        "--via=http",
+        f"--url={live_server.url}",
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+
+    assert IngestBatch.objects.filter(pole=pole).count() == 2
+    assert pole.channels.get(key="temperature").latest_value is not None

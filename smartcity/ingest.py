@@ -110,6 +110,7 @@ def parse_readings(
     items = _items(body, "readings")
     channels = pole_channels(pole) if channels is None else channels
     result = Parsed()
+    times: dict[str, str] = {}  # a pole sends all its channels with one time: check it once
     for index, item in enumerate(items):
         try:
             key = item.get("channel")
@@ -121,12 +122,16 @@ def parse_readings(
                         channel=str(item.get("channel"))[:40]
                     ),
                 )
-            ts = parse_time(item.get("ts"), now)
+            raw_ts = item.get("ts")
+            ts = times.get(raw_ts) if isinstance(raw_ts, str) else None
+            if ts is None:
+                ts = parse_time(raw_ts, now).isoformat()
+                times[raw_ts] = ts
             value = check_value(item.get("value"), channel)
         except ItemError as exc:
             result.rejected.append({"index": index, "code": exc.code, "error": exc.message})
             continue
-        result.accepted.append([channel.pk, ts.isoformat(), value])
+        result.accepted.append([channel.pk, ts, value])
     return result
 
 

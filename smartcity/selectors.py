@@ -137,16 +137,25 @@ def chart_series(*, channel: Channel, range_key: str, now: datetime | None = Non
         if len(raw) <= MAX_POINTS:
             return {"source": "raw", "points": [(ts, v, v, v) for ts, v in raw]}
     if range_key == "1y":
-        rows = DailyRollup.objects.filter(channel=channel, day__gte=since.date()).order_by("day")
+        rows = (
+            DailyRollup.objects.filter(channel=channel, day__gte=since.date())
+            .order_by("day")
+            .values_list("day", "minimum", "total", "count", "maximum")
+        )
         points = [
-            (datetime.combine(r.day, time.min, tzinfo=UTC), r.minimum, r.mean, r.maximum)
-            for r in rows
+            (datetime.combine(day, time.min, tzinfo=UTC), low, total / n, high)
+            for day, low, total, n, high in rows
         ]
         return {"source": "daily", "points": points}
-    rows = HourlyRollup.objects.filter(channel=channel, hour__gte=since, hour__lte=now).order_by(
-        "hour"
+    rows = (
+        HourlyRollup.objects.filter(channel=channel, hour__gte=since, hour__lte=now)
+        .order_by("hour")
+        .values_list("hour", "minimum", "total", "count", "maximum")
     )
-    return {"source": "hourly", "points": [(r.hour, r.minimum, r.mean, r.maximum) for r in rows]}
+    return {
+        "source": "hourly",
+        "points": [(hour, low, total / n, high) for hour, low, total, n, high in rows],
+    }
 
 
 def series_summary(points: list) -> dict | None:

@@ -188,10 +188,13 @@ def batch_process(*, batch_id: int) -> bool:
     batch = IngestBatch.objects.select_related("pole").get(pk=batch_id)
     try:
         if batch.kind == BatchKind.READINGS:
-            rows = [
-                (int(c), datetime.fromisoformat(t), float(v))
-                for c, t, v in batch.payload["readings"]
-            ]
+            times: dict[str, datetime] = {}
+            rows = []
+            for c, t, v in batch.payload["readings"]:
+                ts = times.get(t)
+                if ts is None:
+                    ts = times[t] = datetime.fromisoformat(t)
+                rows.append((int(c), ts, float(v)))
             readings_apply(rows=rows)
         else:
             events_apply(pole=batch.pole, events=batch.payload["events"])

@@ -340,6 +340,8 @@ SMARTCITY_BATCH_LEASE_SECONDS = env.int("SMARTCITY_BATCH_LEASE_SECONDS", default
 SMARTCITY_REQUEUE_AFTER_SECONDS = env.int("SMARTCITY_REQUEUE_AFTER_SECONDS", default=180)
 SMARTCITY_MAX_ATTEMPTS = env.int("SMARTCITY_MAX_ATTEMPTS", default=5)
 SMARTCITY_ALARM_MAIL_MINUTES = env.int("SMARTCITY_ALARM_MAIL_MINUTES", default=15)
+# The inbox write waits at most this long for a lock, then the device gets 503 + Retry-After.
+SMARTCITY_INBOX_TIMEOUT_MS = env.int("SMARTCITY_INBOX_TIMEOUT_MS", default=5000)
 SMARTCITY_DATA_LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 SMARTCITY_DATA_LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
 CELERY_BEAT_SCHEDULE.update(

@@ -133,7 +133,7 @@ def _inbox_write(*, pole: Pole, kind: str, items: list, source: str) -> int | No
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SET LOCAL lock_timeout = %s",
-                    [f"{getattr(settings, 'SMARTCITY_INBOX_TIMEOUT_MS', 5000)}ms"],
+                    [f"{settings.SMARTCITY_INBOX_TIMEOUT_MS}ms"],
                 )
         batch = IngestBatch.objects.create(
             pole=pole, kind=kind, source=source, payload={kind: items}, size=len(items)

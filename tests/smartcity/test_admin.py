@@ -1,0 +1,77 @@
+"""The admin: a pole's token is shown once on rotation; dead letters are visible and requeued;
+the device API is in the OpenAPI schema."""
+
+import pytest
+
+from smartcity.models import BatchStatus, IngestBatch, Reading, hash_token
+from tests.smartcity.test_ingest import ago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, staff_with_mfa):
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save(update_fields=["is_superuser"])
+    client.force_login(staff_with_mfa)
+    return client
+
+
+def test_rotating_a_token_in_the_admin_shows_the_new_token_once(admin_client, pole, token):
+    response = admin_client.post(
+        "/admin/smartcity/pole/",
+        {"action": "rotate_token", "_selected_action": [pole.pk]},
+        follow=True,
+    )
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1
+    new_token = shown[0].rsplit(": ", 1)[1]
+    active = pole.tokens.get(revoked_at__isnull=True)
+    assert active.token_hash == hash_token(new_token)
+    assert (
+        new_token
+        not in admin_client.get(f"/admin/smartcity/pole/{pole.pk}/change/").content.decode()
+    )
+
+
+def test_revoking_in_the_admin_locks_the_pole_out(admin_client, device, pole):
+    admin_client.post(
+        "/admin/smartcity/pole/", {"action": "revoke_token", "_selected_action": [pole.pk]}
+    )
+
+    assert device("readings", {"readings": []}).status_code == 401
+
+
+def test_dead_letters_are_listed_and_can_be_processed_again(
+    admin_client, pole, django_capture_on_commit_callbacks
+):
+    channel = pole.channels.get(key="pm10")
+    batch = IngestBatch.objects.create(
+        pole=pole,
+        kind="readings",
+        payload={"readings": [[channel.pk, ago(minutes=1), 4.0]]},
+        status=BatchStatus.DEAD,
+        attempts=5,
+        error="OperationalError('server closed the connection')",
+    )
+    listing = admin_client.get("/admin/smartcity/ingestbatch/?status__exact=dead").content.decode()
+    assert "Unzustellbar" in listing
+
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs (eager)
+        admin_client.post(
+            "/admin/smartcity/ingestbatch/",
+            {"action": "requeue", "_selected_action": [batch.pk]},
+        )
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert Reading.objects.count() == 1
+
+
+def test_the_device_api_is_documented_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+
+    assert "/api/v1/smartcity/readings:" in schema
+    assert "/api/v1/smartcity/events:" in schema
+    assert "Retry-After" in schema or "503" in schema

@@ -9,6 +9,7 @@ and comments are only created when there are none yet.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -445,6 +446,9 @@ def _participation(process, document, fields, people, moderator) -> None:
             field_of_action=fields[field_slug],
             support_count=supports,
             created_at=now - timedelta(days=10 - n),
+            # The first one has a place (Stadtgarten), so its page shows a map.
+            latitude=Decimal("51.552300") if n == 0 else None,
+            longitude=Decimal("7.311600") if n == 0 else None,
         )
         Comment.objects.create(
             process=process,

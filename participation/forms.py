@@ -113,3 +113,29 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line. The addresses are not stored; each gets its own link."),
+    )
+
+    def clean_emails(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        emails = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
+        wrong = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                wrong.append(email)
+        if wrong:
+            raise forms.ValidationError(
+                _("Not an e-mail address: {wrong}").format(wrong=", ".join(wrong))
+            )
+        if len(emails) > 500:
+            raise forms.ValidationError(_("At most 500 addresses at a time."))
+        return emails

@@ -309,7 +309,9 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["process", "-created_at"], name="participation_prop_list")]
+        indexes = [
+            models.Index(fields=["process", "-created_at", "-id"], name="participation_prop_list")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=ProposalStatus.REJECTED) | ~Q(status_reason=""),
@@ -428,6 +430,7 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["proposal", "status"], name="participation_comment_prop"),
+            models.Index(fields=["section", "status"], name="participation_comment_section"),
             models.Index(fields=["status", "created_at"], name="participation_comment_queue"),
         ]
         constraints = [

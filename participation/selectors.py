@@ -6,13 +6,13 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import markdown
 import nh3
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,8 +40,12 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML, sanitised with nh3: no scripts, no styles, no event handlers."""
+    """Markdown to HTML, sanitised with nh3: no scripts, no styles, no event handlers.
+
+    Cached by the text itself: published sections never change, so the reading page renders
+    each one once per process."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"}}
@@ -99,7 +103,9 @@ def reading_context(*, version: DocumentVersion) -> dict:
 def comment_counts(*, document: ConceptDocument) -> dict[str, int]:
     """Visible comments per section key, over all versions (one query)."""
     rows = (
-        Comment.objects.filter(section__document=document, status=CommentStatus.VISIBLE)
+        Comment.objects.filter(
+            section__isnull=False, section__document=document, status=CommentStatus.VISIBLE
+        )
         .values("section__key")
         .annotate(n=Count("pk"))
     )
@@ -263,23 +269,27 @@ def moderation_queue() -> list[Comment]:
 
 
 def proposals_page(*, process: Process, page: str | int | None, field_slug: str = ""):
-    """A page of proposals with their visible comment count (constant queries per page)."""
-    visible_comments = (
-        Comment.objects.filter(proposal=OuterRef("pk"), status=CommentStatus.VISIBLE)
-        .order_by()
-        .values("proposal")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """A page of proposals with their visible comment counts: the page by the list index, then
+    the counts of just those rows (so a late page costs what the first one does)."""
     proposals = (
         Proposal.objects.filter(process=process)
         .select_related("field_of_action")
-        .annotate(comment_count=Coalesce(Subquery(visible_comments), 0))
         .order_by("-created_at", "-pk")
     )
     if field_slug:
         proposals = proposals.filter(field_of_action__slug=field_slug)
-    return Paginator(proposals, 20).get_page(page)
+    result = Paginator(proposals, 20).get_page(page)
+    rows = list(result.object_list)
+    counts = dict(
+        Comment.objects.filter(proposal__in=[p.pk for p in rows], status=CommentStatus.VISIBLE)
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values_list("proposal", "n")
+    )
+    for row in rows:
+        row.comment_count = counts.get(row.pk, 0)
+    result.object_list = rows
+    return result
 
 
 def supported_ids(*, user, proposals) -> set[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from participation.forms import (
     CommentForm,
     FlagForm,
     HideForm,
+    InviteForm,
     ProposalForm,
     SearchForm,
     SurveyForm,
@@ -363,7 +365,26 @@ def proposal_create(request):
         else:
             messages.success(request, _("Thank you. Your proposal is published."))
             return redirect(proposal)
-    return render(request, "participation/proposal_form.html", {"form": form, "process": process})
+    return render(
+        request,
+        "participation/proposal_form.html",
+        {"form": form, "process": process, **_map_settings()},
+    )
+
+
+def _map_settings() -> dict:
+    return {
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+@require_GET
+def proposal_image(request, pk: int):
+    """A proposal's image is public; it was checked and re-encoded when it was uploaded."""
+    item = get_object_or_404(Proposal.objects.exclude(image=""), pk=pk)
+    content_type = "image/png" if item.image_type == "png" else "image/jpeg"
+    return FileResponse(item.image.open("rb"), content_type=content_type)
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,6 +407,7 @@ def proposal(request, pk: int):
             "supported": selectors.supported_ids(user=request.user, proposals=[item]),
             "follows": selectors.follows(user=request.user),
             "project": getattr(item, "project", None),
+            **_map_settings(),
             "events": item.events.all(),
         }
     )
@@ -506,6 +528,25 @@ def survey_export(request, pk: int):
     writer.writerow(header)
     writer.writerows(rows)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_invite(request, pk: int):
+    """Staff send anonymous answer links (one per address) for a survey with tokens."""
+    item = _survey(pk)
+    if not rules.can_export_results(request.user) or not item.by_token:
+        raise PermissionDenied
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for email in form.cleaned_data["emails"]:
+            services.survey_invite(survey=item, email=email, language=request.LANGUAGE_CODE or "de")
+        messages.success(
+            request,
+            _("{n} invitations are being sent.").format(n=len(form.cleaned_data["emails"])),
+        )
+        return redirect(item)
+    return render(request, "participation/survey_invite.html", {"survey": item, "form": form})
 
 
 # --- Portfolio ----------------------------------------------------------------------------------

@@ -180,7 +180,8 @@ def main() -> int:
     from django.db import connections
 
     connections.close_all()
-    sb.recreate_database(url, db_name, drop_only=True)
+    if os.environ.get("BENCH_KEEP") != "1":  # BENCH_KEEP=1 keeps the database for profiling
+        sb.recreate_database(url, db_name, drop_only=True)
     return 0
 
 

@@ -132,3 +132,11 @@ def test_search_finds_sections_of_the_current_version(client, document, moderato
 
     assert "1.1 Freies WLAN" in page
     assert "Schulen" not in page.split('role="status"')[1]
+
+
+def test_on_postgresql_the_search_understands_german_word_forms(
+    client, postgres_db, document, moderator
+):
+    page = client.get("/mitmachen/konzept/suche/", {"q": "Schule"}).content.decode()
+
+    assert "1.2 Schulen" in page  # "Schule" finds "Schulen" by its German stem

@@ -55,7 +55,12 @@ def test_a_citizen_makes_a_proposal_with_place_and_image(client, process, field,
     assert proposal.author == citizen_a
     assert proposal.image_type == "png"
     assert proposal.image.read().startswith(b"\x89PNG")
-    assert "Trinkbrunnen mit Sensor" in client.get(response.url).content.decode()
+    page = client.get(response.url).content.decode()
+    assert "Trinkbrunnen mit Sensor" in page
+    assert "Bild zum Vorschlag „Trinkbrunnen mit Sensor“" in page
+    image = client.get(f"/mitmachen/vorschlaege/{proposal.pk}/bild/")
+    assert image["Content-Type"] == "image/png"
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
 
 
 def test_an_image_that_is_not_one_is_refused_with_a_message(client, process, field, citizen_a):

@@ -151,3 +151,22 @@ def test_staff_export_the_responses_as_csv(client, survey, citizen_a):
     assert "Lieblingsdienst?" in text.splitlines()[0]
     assert 'App;"Park; Bahnhof";3;Bänke' in text
     assert "alice" not in text
+
+
+def test_staff_invite_by_email_and_a_wrong_address_changes_nothing(
+    client, process, django_capture_on_commit_callbacks
+):
+    survey = make_survey(process, by_token=True)
+    client.force_login(UserFactory(email="amt@stadt.example", staff=True))
+    url = f"/mitmachen/umfragen/{survey.pk}/einladen/"
+
+    refused = client.post(url, {"emails": "gast@example.org\nkeine-adresse"})
+    assert "Keine E-Mail-Adresse: keine-adresse" in refused.content.decode()
+    assert not survey.invitations.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"emails": "gast@example.org\nnachbar@example.org"})
+
+    assert survey.invitations.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["gast@example.org", "nachbar@example.org"]
+    assert "/einladung/" in mail.outbox[0].body

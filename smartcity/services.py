@@ -317,10 +317,7 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
             latest[channel_id] = (ts, value)
         span[channel_id].append(ts)
     with transaction.atomic():
-        for channel_id, (ts, value) in latest.items():
-            Channel.objects.filter(pk=channel_id).filter(
-                Q(latest_ts__isnull=True) | Q(latest_ts__lt=ts)
-            ).update(latest_value=value, latest_ts=ts)
+        _latest_update(latest)
         newest = max(ts for ts, _v in latest.values())
         pole_ids = set(
             Channel.objects.filter(pk__in=latest).values_list("pole_id", flat=True).distinct()
@@ -334,6 +331,25 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
         rollups_refresh(spans={c: (min(ts_list), max(ts_list)) for c, ts_list in span.items()})
         if evaluate:
             thresholds_evaluate(channel_ids=list(latest))
+
+
+def _latest_update(latest: dict[int, tuple[datetime, float]]) -> None:
+    """Set each channel's latest value unless it already has a newer one (late readings)."""
+    if connection.vendor == "postgresql":
+        table = Channel._meta.db_table
+        values = ", ".join(["(%s, %s::timestamptz, %s::float8)"] * len(latest))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET latest_ts = v.ts, latest_value = v.value "  # noqa: S608
+                f"FROM (VALUES {values}) AS v (id, ts, value) WHERE c.id = v.id "
+                "AND (c.latest_ts IS NULL OR c.latest_ts < v.ts)",
+                [x for channel_id, (ts, value) in latest.items() for x in (channel_id, ts, value)],
+            )
+        return
+    for channel_id, (ts, value) in latest.items():
+        Channel.objects.filter(pk=channel_id).filter(
+            Q(latest_ts__isnull=True) | Q(latest_ts__lt=ts)
+        ).update(latest_value=value, latest_ts=ts)
 
 
 def _hour(ts: datetime) -> datetime:
@@ -515,6 +531,11 @@ def thresholds_evaluate(*, channel_ids: list[int]) -> None:
     )
     if not thresholds:
         return
+    open_conditions = set(
+        Alarm.objects.open()
+        .filter(pole_id__in={c.pole_id for c in channels}, kind=AlarmKind.THRESHOLD)
+        .values_list("condition", flat=True)
+    )
     for channel in channels:
         for threshold in thresholds:
             if threshold.kind != channel.kind or threshold.channel_id not in (None, channel.pk):
@@ -523,7 +544,7 @@ def thresholds_evaluate(*, channel_ids: list[int]) -> None:
             if value is None:
                 continue
             condition = f"threshold:{threshold.pk}:{channel.pk}"
-            if value > threshold.limit:
+            if value > threshold.limit and condition not in open_conditions:
                 _alarm_open(
                     pole_id=channel.pole_id,
                     kind=AlarmKind.THRESHOLD,
@@ -538,7 +559,7 @@ def thresholds_evaluate(*, channel_ids: list[int]) -> None:
                         limit=threshold.limit,
                     ),
                 )
-            elif value <= threshold.clear_level:
+            elif value <= threshold.clear_level and condition in open_conditions:
                 Alarm.objects.open().filter(pole_id=channel.pole_id, condition=condition).update(
                     closed_at=timezone.now(), value=value
                 )

@@ -39,7 +39,14 @@ def test_a_reading_published_over_mqtt_appears_in_the_database(postgres_db, mqtt
     broker = bridge.broker_from_url(mqtt_url)
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # the bridge runs tasks eagerly
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "mqtt_bridge", "--client-id", f"test-{pole.number}"],
+        [
+            sys.executable,
+            "manage.py",
+            "mqtt_bridge",
+            "--client-id",
+            f"test-{pole.number}",
+            "--clean-session",
+        ],
         cwd=BASE_DIR,
         env={
             **env,
@@ -206,3 +213,39 @@ def test_the_simulator_sends_live_readings_through_the_device_api(live_server):
 
     assert IngestBatch.objects.filter(pole=pole).count() == 2
     assert pole.channels.get(key="temperature").latest_value is not None
+
+
+@pytest.mark.django_db
+def test_the_simulator_publishes_live_readings_to_the_poles_topic(mqtt_url, settings):
+    pole = PoleFactory(number=f"SIM-{uuid.uuid4().hex[:6]}")
+    settings.MQTT_URL = mqtt_url
+    broker = bridge.broker_from_url(mqtt_url)
+    received: list[dict] = []
+    listener = _client(f"listen-{pole.number}", broker["username"], broker["password"])
+    listener.on_message = lambda c, u, m: received.append(json.loads(m.payload))
+    listener.connect(broker["host"], broker["port"])
+    listener.subscribe(f"poles/{pole.number}/readings", qos=1)
+    listener.loop_start()
+    time.sleep(0.5)
+    try:
+        call_command(
+            "simulate_poles",
+            "--poles=99",
+            "--rounds=1",
+            "--interval=0",
+            "--via=mqtt",
+            stdout=open(os.devnull, "w"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        listener.loop_stop()
+        listener.disconnect()
+
+    keys = {r["channel"] for r in received[0]["readings"]}
+    assert {"pm10", "no2", "temperature", "wifi_clients"} <= keys
+    result = bridge.handle_message(
+        f"poles/{pole.number}/readings", json.dumps(received[0]).encode()
+    )
+    assert result.rejected == []  # the simulator's values pass the device API's checks

@@ -1,6 +1,6 @@
 """A real Redis and real Celery workers: a killed worker and a restarted broker lose nothing.
 
-The test starts its own redis-server (port 6390, no persistence, like production's broker) so it
+The test starts its own redis-server (a free port, no persistence, like production's broker) so it
 can restart it without disturbing anyone else's Redis.
 """
 
@@ -25,7 +25,6 @@ from tests.smartcity.conftest import database_url
 from tests.smartcity.factories import PoleFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PRIVATE_REDIS_PORT = int(os.environ.get("SMARTCITY_TEST_REDIS_PORT", "6390"))
 BATCHES = 24
 PER_BATCH = 1000
 
@@ -95,11 +94,19 @@ def start_worker(broker_url: str) -> subprocess.Popen:
     )
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
 def private_redis(redis_url):
     if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server (apt install redis-server)")
-    redis = PrivateRedis(PRIVATE_REDIS_PORT)
+    # A port of its own (SMARTCITY_TEST_REDIS_PORT to choose one), so parallel runs never meet.
+    port = int(os.environ.get("SMARTCITY_TEST_REDIS_PORT", "0")) or _free_port()
+    redis = PrivateRedis(port)
     redis.start()
     yield redis
     if redis.process.poll() is None:

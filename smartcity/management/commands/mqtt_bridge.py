@@ -19,14 +19,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--url", default="", help="Broker URL (default: MQTT_URL).")
         parser.add_argument("--client-id", default="portal-mqtt-bridge")
+        parser.add_argument(
+            "--clean-session",
+            action="store_true",
+            help="Start without the broker's stored session (tests). By default the broker "
+            "keeps QoS 1 messages for the bridge while it restarts.",
+        )
 
-    def handle(self, *args, url: str, client_id: str, **options):
+    def handle(self, *args, url: str, client_id: str, clean_session: bool, **options):
         url = url or settings.MQTT_URL
         if not url:
             raise CommandError("Set MQTT_URL (e.g. mqtt://bridge:secret@127.0.0.1:1883).")
         broker = broker_from_url(url)
         client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean_session
         )
         if broker["username"]:
             client.username_pw_set(broker["username"], broker["password"])

@@ -33,7 +33,16 @@ class Command(BaseCommand):
             raise CommandError("No active poles: run `python manage.py load_demo` first.")
         tokens = {pole.number: services.pole_token_rotate(pole=pole) for pole in selected}
         traffic = {p[0]: p[8] for p in simulation.POLES}
+        self._clients: dict = {}  # MQTT connections, closed at the end
         send = self._http(url) if via == "http" else self._mqtt(tokens)
+        try:
+            self._run(selected, tokens, traffic, send, interval, rounds)
+        finally:
+            for client in self._clients.values():
+                client.loop_stop()
+                client.disconnect()
+
+    def _run(self, selected, tokens, traffic, send, interval: float, rounds: int) -> None:
         done = 0
         while rounds == 0 or done < rounds:
             now = timezone.now()
@@ -82,7 +91,7 @@ class Command(BaseCommand):
         if not settings.MQTT_URL:
             raise CommandError("Set MQTT_URL for --via mqtt.")
         broker = broker_from_url(settings.MQTT_URL)
-        clients = {}
+        clients = self._clients
         for number, token in tokens.items():
             client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{number}")
             client.username_pw_set(number, token)  # accepted by an authenticating Mosquitto
@@ -91,6 +100,7 @@ class Command(BaseCommand):
             clients[number] = client
 
         def send(number: str, token: str, body: dict) -> None:
-            clients[number].publish(f"poles/{number}/readings", json.dumps(body), qos=1)
+            message = clients[number].publish(f"poles/{number}/readings", json.dumps(body), qos=1)
+            message.wait_for_publish(10)
 
         return send

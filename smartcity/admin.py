@@ -51,17 +51,25 @@ class PoleAdmin(admin.ModelAdmin):
     inlines = [ChannelInline, DeviceTokenInline]
     actions = ["rotate_token", "revoke_token", "create_channels"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new pole gets the channels of its capabilities and its first token
+            services.channels_create_defaults(pole=obj)
+            self._show_token(request, obj, services.pole_token_rotate(pole=obj))
+
+    def _show_token(self, request, pole, token: str) -> None:
+        self.message_user(
+            request,
+            gettext("New token of {pole} (shown only now, copy it): {token}").format(
+                pole=pole.number, token=token
+            ),
+            messages.WARNING,
+        )
+
     @admin.action(description=_("Rotate the device token (shown once)"))
     def rotate_token(self, request, queryset):
         for pole in queryset:
-            token = services.pole_token_rotate(pole=pole)
-            self.message_user(
-                request,
-                gettext("New token of {pole} (shown only now, copy it): {token}").format(
-                    pole=pole.number, token=token
-                ),
-                messages.WARNING,
-            )
+            self._show_token(request, pole, services.pole_token_rotate(pole=pole))
 
     @admin.action(description=_("Revoke the device token"))
     def revoke_token(self, request, queryset):

@@ -75,3 +75,32 @@ def test_the_device_api_is_documented_in_the_openapi_schema(client):
     assert "/api/v1/smartcity/readings:" in schema
     assert "/api/v1/smartcity/events:" in schema
     assert "Retry-After" in schema or "503" in schema
+
+
+def test_a_pole_added_in_the_admin_gets_its_channels_and_a_token_shown_once(admin_client):
+    from smartcity.models import Pole
+
+    response = admin_client.post(
+        "/admin/smartcity/pole/add/",
+        {
+            "number": "CR-100",
+            "name": "Neuer Mast",
+            "latitude": "51.55",
+            "longitude": "7.31",
+            "has_light": "on",
+            "charger_connectors": "0",
+            "has_environment": "on",
+            "status": "active",
+            "channels-TOTAL_FORMS": "0",
+            "channels-INITIAL_FORMS": "0",
+            "tokens-TOTAL_FORMS": "0",
+            "tokens-INITIAL_FORMS": "0",
+        },
+        follow=True,
+    )
+
+    pole = Pole.objects.get(number="CR-100")
+    assert {c.key for c in pole.channels.all()} >= {"pm10", "no2", "light_level"}
+    shown = next(str(m) for m in response.context["messages"] if "Token" in str(m))
+    token = shown.rsplit(": ", 1)[1]
+    assert pole.tokens.get().token_hash == hash_token(token)

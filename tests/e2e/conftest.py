@@ -152,3 +152,31 @@ def type_date(page, selector: str, day: int, month: int, year: int) -> None:
             page.keyboard.press("Shift+Tab")
         page.keyboard.press("Tab")
     raise AssertionError(f"could not type {expected} into {selector}")
+
+
+def choose_file_by_keyboard(page, selector: str, path: str) -> None:
+    """Tab to a file field, open its chooser with Space and pick ``path``.
+
+    Playwright switches Chromium's file-chooser interception on asynchronously when the first
+    listener arrives; a key pressed before that opens an unseen native dialog. So listen
+    first, make one round trip, and only then press (Enter as a second try).
+    """
+    tab_to(page, selector)
+    choosers: list = []
+
+    def on_chooser(chooser) -> None:
+        choosers.append(chooser)
+
+    page.on("filechooser", on_chooser)
+    try:
+        page.evaluate("0")
+        for key in ("Space", "Enter"):
+            page.keyboard.press(key)
+            for _ in range(50):
+                if choosers:
+                    choosers[0].set_files(path)
+                    return
+                page.wait_for_timeout(100)
+    finally:
+        page.remove_listener("filechooser", on_chooser)
+    raise AssertionError(f"the keyboard never opened the file chooser of {selector}")

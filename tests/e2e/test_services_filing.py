@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from portal.models import Department
 from services import notifications
 from services.models import Case, CaseStatus
-from tests.e2e.conftest import login, new_page, tab_to, type_date
+from tests.e2e.conftest import choose_file_by_keyboard, login, new_page, tab_to, type_date
 from tests.factories import PASSWORD
 from tests.services.factories import CaseFactory
 from tests.services.test_filing import jpeg_with_gps
@@ -56,10 +56,7 @@ def test_a_citizen_applies_by_keyboard_and_follows_the_case_to_its_decision(
     keys.press("ArrowDown")  # the second option of the radio group: "Listenhund"
     assert page.is_checked("input[name=breed][value=listed]")
     assert page.is_visible("input[name=certificate]")
-    tab_to(page, "input[name=certificate]")
-    with page.expect_file_chooser() as chooser:
-        keys.press("Space")
-    chooser.value.set_files(str(photo))
+    choose_file_by_keyboard(page, "input[name=certificate]", str(photo))
     type_date(page, "input[name=since]", 15, 1, 2026)
     assert page.watch.axe_violations() == []
     tab_to(page, "form button[type=submit]")

@@ -5,6 +5,7 @@ dashboards chart and export them."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +25,15 @@ from smartcity.models import (
 )
 
 
+class ChannelFormSet(BaseInlineFormSet):
+    def delete_existing(self, obj, commit=True):
+        if commit:  # with its readings, which have no database foreign key
+            services.channels_delete(channels=Channel.objects.filter(pk=obj.pk))
+
+
 class ChannelInline(admin.TabularInline):
     model = Channel
+    formset = ChannelFormSet
     fields = ["key", "kind", "unit", "minimum", "maximum", "latest_value", "latest_ts"]
     readonly_fields = ["latest_value", "latest_ts"]
     extra = 0
@@ -50,6 +58,12 @@ class PoleAdmin(admin.ModelAdmin):
     readonly_fields = ["last_seen_at"]
     inlines = [ChannelInline, DeviceTokenInline]
     actions = ["rotate_token", "revoke_token", "create_channels"]
+
+    def delete_model(self, request, obj):
+        services.poles_delete(poles=Pole.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.poles_delete(poles=queryset)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

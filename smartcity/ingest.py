@@ -110,8 +110,23 @@ def parse_readings(
     items = _items(body, "readings")
     channels = pole_channels(pole) if channels is None else channels
     result = Parsed()
+    accept = result.accepted.append
     times: dict[str, str] = {}  # a pole sends all its channels with one time: check it once
+    bounds = {key: (c.pk, c.minimum, c.maximum) for key, c in channels.items()}
+    isfinite = math.isfinite
     for index, item in enumerate(items):
+        # The usual item (a known channel, a time already checked in this body, a plain number
+        # in range) is accepted here without a function call; anything else takes the full
+        # checks below, which give the same result and the reason of a rejection.
+        key, raw_ts, raw = item.get("channel"), item.get("ts"), item.get("value")
+        if type(key) is str and type(raw_ts) is str and type(raw) in (float, int):
+            spec = bounds.get(key)
+            ts = times.get(raw_ts)
+            if spec is not None and ts is not None:
+                value = float(raw)
+                if spec[1] <= value <= spec[2] and isfinite(value):
+                    accept([spec[0], ts, value])
+                    continue
         try:
             key = item.get("channel")
             channel = channels.get(key) if isinstance(key, str) else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -187,17 +186,22 @@ def batch_process(*, batch_id: int) -> bool:
         return False
     batch = IngestBatch.objects.select_related("pole").get(pk=batch_id)
     try:
-        if batch.kind == BatchKind.READINGS:
-            times: dict[str, datetime] = {}
-            rows = []
-            for c, t, v in batch.payload["readings"]:
-                ts = times.get(t)
-                if ts is None:
-                    ts = times[t] = datetime.fromisoformat(t)
-                rows.append((int(c), ts, float(v)))
-            readings_apply(rows=rows)
-        else:
-            events_apply(pole=batch.pole, events=batch.payload["events"])
+        # The batch's writes and its "done" mark commit together: a crash leaves it pending.
+        with transaction.atomic():
+            if batch.kind == BatchKind.READINGS:
+                times: dict[str, datetime] = {}
+                rows = []
+                for c, t, v in batch.payload["readings"]:
+                    ts = times.get(t)
+                    if ts is None:
+                        ts = times[t] = datetime.fromisoformat(t)
+                    rows.append((c, ts, v))
+                readings_apply(rows=rows)
+            else:
+                events_apply(pole=batch.pole, events=batch.payload["events"])
+            IngestBatch.objects.filter(pk=batch_id).update(
+                status=BatchStatus.DONE, processed_at=timezone.now(), leased_until=None, error=""
+            )
     except Exception as exc:
         logger.exception("Batch %s failed (attempt %s).", batch_id, batch.attempts)
         dead = batch.attempts >= settings.SMARTCITY_MAX_ATTEMPTS
@@ -209,9 +213,6 @@ def batch_process(*, batch_id: int) -> bool:
         if not dead:
             raise
         return False
-    IngestBatch.objects.filter(pk=batch_id).update(
-        status=BatchStatus.DONE, processed_at=timezone.now(), leased_until=None, error=""
-    )
     return True
 
 
@@ -245,15 +246,16 @@ def batches_requeue_stale(*, now: datetime | None = None) -> list[int]:
 # --- Writing readings ----------------------------------------------------------------------------
 
 
-def readings_store(*, rows: list[Row]) -> None:
+def readings_store(*, rows: list[Row]) -> bool:
     """Write readings so that the same (channel, ts) twice is one row.
 
-    PostgreSQL: binary COPY straight into the keyed table in its own transaction (the fastest
-    honest path); only if that reports a duplicate key, COPY into a temporary staging table and
-    INSERT ... ON CONFLICT DO NOTHING. Other databases: a conflict-ignoring bulk insert.
+    PostgreSQL: binary COPY straight into the keyed table in its own transaction or savepoint
+    (the fastest honest path); only if that reports a duplicate key, COPY into a temporary
+    staging table and INSERT ... ON CONFLICT DO NOTHING. Other databases: a conflict-ignoring
+    bulk insert. Returns True only if every row is known to be new (the plain COPY succeeded).
     """
     if not rows:
-        return
+        return True
     if connection.vendor == "sqlite":
         adapt = connection.ops.adapt_datetimefield_value
         with transaction.atomic(), connection.cursor() as cursor:
@@ -262,7 +264,7 @@ def readings_store(*, rows: list[Row]) -> None:
                 "VALUES (%s, %s, %s)",
                 [(c, adapt(t), v) for c, t, v in rows],
             )
-        return
+        return False
     if connection.vendor != "postgresql":
         with transaction.atomic():
             Reading.objects.bulk_create(
@@ -270,13 +272,14 @@ def readings_store(*, rows: list[Row]) -> None:
                 ignore_conflicts=True,
                 batch_size=500,
             )
-        return
+        return False
     import psycopg
 
     table = Reading._meta.db_table
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _copy(cursor.cursor, table, rows)
+        return True
     except psycopg.errors.UniqueViolation:
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
@@ -290,6 +293,7 @@ def readings_store(*, rows: list[Row]) -> None:
                 "SELECT channel_id, ts, value FROM smartcity_reading_stage "
                 "ON CONFLICT (channel_id, ts) DO NOTHING"
             )
+    return False
 
 
 def _copy(raw_cursor, table: str, rows: list[Row]) -> None:
@@ -302,21 +306,42 @@ def _copy(raw_cursor, table: str, rows: list[Row]) -> None:
 
 
 def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
-    """Store readings, then update latest values, last seen, rollups and alarms."""
+    """Store readings, then update latest values, last seen, rollups and alarms.
+
+    One transaction. On PostgreSQL it first takes a transaction-level advisory lock on each
+    channel, so two workers never write the same channel's readings and rollups at once; that
+    makes it safe to add a batch of only new readings to the hourly rollups incrementally
+    instead of aggregating the touched hours again from the raw table.
+    """
     unique: dict[tuple[int, datetime], float] = {}
     for channel_id, ts, value in rows:
-        unique.setdefault((channel_id, ts), value)
-    rows = [(c, t, v) for (c, t), v in unique.items()]
-    if not rows:
+        unique.setdefault((int(channel_id), ts), float(value))
+    if not unique:
         return
-    readings_store(rows=rows)
+    rows = [(c, t, v) for (c, t), v in unique.items()]
     latest: dict[int, tuple[datetime, float]] = {}
-    span: dict[int, list[datetime]] = defaultdict(list)
+    span: dict[int, tuple[datetime, datetime]] = {}
     for channel_id, ts, value in rows:
-        if channel_id not in latest or ts > latest[channel_id][0]:
+        seen = latest.get(channel_id)
+        if seen is None:
             latest[channel_id] = (ts, value)
-        span[channel_id].append(ts)
+            span[channel_id] = (ts, ts)
+            continue
+        first, last = span[channel_id]
+        if ts > last:
+            latest[channel_id] = (ts, value)
+            span[channel_id] = (first, ts)
+        elif ts < first:
+            span[channel_id] = (ts, last)
     with transaction.atomic():
+        existing = _channels_lock(sorted(latest))
+        if len(existing) < len(latest):  # deleted since the batch was accepted: drop them
+            rows = [row for row in rows if row[0] in existing]
+            latest = {c: v for c, v in latest.items() if c in existing}
+            span = {c: v for c, v in span.items() if c in existing}
+            if not rows:
+                return
+        fresh = readings_store(rows=rows)
         _latest_update(latest)
         newest = max(ts for ts, _v in latest.values())
         pole_ids = set(
@@ -328,9 +353,58 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
         Alarm.objects.open().filter(pole_id__in=pole_ids, condition="offline").update(
             closed_at=timezone.now()
         )
-        rollups_refresh(spans={c: (min(ts_list), max(ts_list)) for c, ts_list in span.items()})
+        if fresh and connection.vendor == "postgresql":
+            _hourly_add(rows)
+            _daily_refresh(spans=span)
+        else:
+            rollups_refresh(spans=span)
         if evaluate:
             thresholds_evaluate(channel_ids=list(latest))
+
+
+def _channels_lock(channel_ids: list[int]) -> set[int]:
+    """Lock the channels' rows (in id order, so workers cannot deadlock) and return the ids
+    that exist.
+
+    This replaces the readings' database foreign key (see ``Reading``): one row lock per
+    channel and batch instead of one key check per reading. ``FOR NO KEY UPDATE`` makes two
+    workers writing the same channel take turns (so the incremental rollups are exact) and makes
+    ``channels_delete`` wait until a batch being written is committed, and vice versa.
+    """
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
+        return set(Channel.objects.filter(pk__in=channel_ids).values_list("pk", flat=True))
+    table = Channel._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",  # noqa: S608
+            [channel_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def channels_delete(*, channels) -> int:
+    """Delete channels with their readings, rollups and alarms (the admin's only way).
+
+    The readings table has no database foreign key, so the channel rows are locked first: a
+    worker writing one of these channels finishes (its readings are then deleted here) or waits
+    and then finds the channel gone (and drops its readings).
+    """
+    with transaction.atomic():
+        ids = list(
+            Channel.objects.filter(pk__in=channels.values("pk"))
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Reading.objects.filter(channel_id__in=ids).delete()
+        return Channel.objects.filter(pk__in=ids).delete()[0]
+
+
+def poles_delete(*, poles) -> int:
+    """Delete poles with their channels (see ``channels_delete``) and everything else of them."""
+    with transaction.atomic():
+        channels_delete(channels=Channel.objects.filter(pole__in=poles))
+        return poles.delete()[0]
 
 
 def _latest_update(latest: dict[int, tuple[datetime, float]]) -> None:
@@ -365,6 +439,12 @@ _BUCKET_SQL = {
 }
 
 
+def _bounds(spans: dict[int, tuple[datetime, datetime]]) -> tuple[datetime, datetime]:
+    start = min(_hour(first) for first, _last in spans.values())
+    end = max(_hour(last) for _first, last in spans.values()) + timedelta(hours=1)
+    return start, end
+
+
 def rollups_refresh(*, spans: dict[int, tuple[datetime, datetime]]) -> None:
     """Recompute the hourly and daily rollups of the hours and days these readings touched.
 
@@ -374,16 +454,13 @@ def rollups_refresh(*, spans: dict[int, tuple[datetime, datetime]]) -> None:
     """
     if not spans:
         return
-    start = min(_hour(first) for first, _last in spans.values())
-    end = max(_hour(last) for _first, last in spans.values()) + timedelta(hours=1)
-    day_start = datetime.combine(start.date(), datetime.min.time(), tzinfo=UTC)
-    day_end = datetime.combine(end.date(), datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+    start, end = _bounds(spans)
     channel_ids = sorted(spans)
     if connection.vendor not in _BUCKET_SQL:
         raise NotImplementedError("Smart City supports PostgreSQL and SQLite.")
-    hour_sql, day_sql = _BUCKET_SQL[connection.vendor]
+    hour_sql, _day_sql = _BUCKET_SQL[connection.vendor]
     marks = ", ".join(["%s"] * len(channel_ids))
-    hourly, daily = HourlyRollup._meta.db_table, DailyRollup._meta.db_table
+    hourly = HourlyRollup._meta.db_table
     reading = Reading._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
     with transaction.atomic(), connection.cursor() as cursor:
@@ -396,6 +473,58 @@ def rollups_refresh(*, spans: dict[int, tuple[datetime, datetime]]) -> None:
             "maximum = excluded.maximum, total = excluded.total, count = excluded.count",
             [*channel_ids, adapt(start), adapt(end)],
         )
+        _daily_refresh(spans=spans)
+
+
+def _hourly_add(rows: list[Row]) -> None:
+    """Add readings that are all new to the hourly rollups (PostgreSQL, under the channel
+    locks of ``readings_apply``): one upsert of the batch's own per-hour min, max, sum, count."""
+    hours: dict[datetime, datetime] = {}
+    buckets: dict[tuple[int, datetime], list] = {}
+    for channel_id, ts, value in rows:
+        hour = hours.get(ts)
+        if hour is None:
+            hour = hours[ts] = _hour(ts)
+        bucket = buckets.get((channel_id, hour))
+        if bucket is None:
+            buckets[(channel_id, hour)] = [value, value, value, 1]
+        else:
+            if value < bucket[0]:
+                bucket[0] = value
+            if value > bucket[1]:
+                bucket[1] = value
+            bucket[2] += value
+            bucket[3] += 1
+    hourly = HourlyRollup._meta.db_table
+    values = ", ".join(
+        ["(%s, %s::timestamptz, %s::float8, %s::float8, %s::float8, %s)"] * len(buckets)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {hourly} AS h (channel_id, hour, minimum, maximum, total, count) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (channel_id, hour) DO UPDATE SET "
+            "minimum = LEAST(h.minimum, excluded.minimum), "
+            "maximum = GREATEST(h.maximum, excluded.maximum), "
+            "total = h.total + excluded.total, count = h.count + excluded.count",
+            [
+                x
+                for (c, hour), (lo, hi, total, n) in buckets.items()
+                for x in (c, hour, lo, hi, total, n)
+            ],
+        )
+
+
+def _daily_refresh(*, spans: dict[int, tuple[datetime, datetime]]) -> None:
+    """Recompute the daily rollups of the days these spans touched from the hourly ones."""
+    start, end = _bounds(spans)
+    day_start = datetime.combine(start.date(), datetime.min.time(), tzinfo=UTC)
+    day_end = datetime.combine(end.date(), datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+    channel_ids = sorted(spans)
+    _hour_sql, day_sql = _BUCKET_SQL[connection.vendor]
+    marks = ", ".join(["%s"] * len(channel_ids))
+    hourly, daily = HourlyRollup._meta.db_table, DailyRollup._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {daily} (channel_id, day, minimum, maximum, total, count) "  # noqa: S608
             f"SELECT channel_id, {day_sql}, MIN(minimum), MAX(maximum), SUM(total), SUM(count) "

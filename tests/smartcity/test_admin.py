@@ -3,7 +3,7 @@ the device API is in the OpenAPI schema."""
 
 import pytest
 
-from smartcity.models import BatchStatus, IngestBatch, Reading, hash_token
+from smartcity.models import BatchStatus, IngestBatch, Pole, Reading, hash_token
 from tests.smartcity.test_ingest import ago
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,15 @@ def test_a_pole_added_in_the_admin_gets_its_channels_and_a_token_shown_once(admi
     shown = next(str(m) for m in response.context["messages"] if "Token" in str(m))
     token = shown.rsplit(": ", 1)[1]
     assert pole.tokens.get().token_hash == hash_token(token)
+
+
+def test_deleting_a_pole_in_the_admin_deletes_its_readings(admin_client, device, pole):
+    device("readings", {"readings": [{"channel": "pm10", "ts": ago(minutes=1), "value": 3}]})
+
+    admin_client.post(
+        "/admin/smartcity/pole/",
+        {"action": "delete_selected", "_selected_action": [pole.pk], "post": "yes"},
+    )
+
+    assert not Reading.objects.exists()
+    assert not Pole.objects.exists()

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from smartcity import services
-from smartcity.models import BatchStatus, Channel, IngestBatch, Reading
+from smartcity.models import BatchStatus, Channel, IngestBatch, Pole, Reading
+from tests.smartcity.factories import PoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,61 @@ def test_raw_readings_past_the_retention_are_purged_and_rollups_kept(pole, setti
     assert services.readings_purge() == 1
     assert Reading.objects.count() == 1
     assert channel.hourly.count() == 2
+
+
+def test_items_after_a_good_one_with_the_same_time_are_checked_just_as_strictly(device):
+    ts = ago(minutes=1)
+    good = {"channel": "pm10", "ts": ts, "value": 12}
+    bad = [
+        ({"channel": "pm10", "ts": ts, "value": 1001}, "value_out_of_range"),
+        ({"channel": "pm10", "ts": ts, "value": True}, "value_invalid"),
+        ({"channel": "pm10", "ts": ts, "value": float("nan")}, "value_invalid"),
+        ({"channel": "pm10", "ts": ts, "value": "3"}, "value_invalid"),
+        ({"channel": "ozone", "ts": ts, "value": 3}, "channel_unknown"),
+    ]
+
+    response = device("readings", {"readings": [good] + [item for item, _code in bad]})
+
+    assert response.json()["accepted"] == 1
+    assert [(r["index"], r["code"]) for r in response.json()["rejected"]] == [
+        (i, code) for i, (_item, code) in enumerate(bad, start=1)
+    ]
+    assert Reading.objects.count() == 1
+
+
+def test_rollups_stay_exact_when_new_late_and_repeated_readings_mix(pole):
+    channel = pole.channels.get(key="temperature")
+    hour = (timezone.now() - timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
+    first = [(channel.pk, hour + timedelta(minutes=m), float(m)) for m in (10, 20)]
+
+    services.readings_apply(rows=first)
+    services.readings_apply(rows=[(channel.pk, hour + timedelta(minutes=30), 30.0)])
+    services.readings_apply(rows=first)  # re-delivered: nothing counted twice
+    services.readings_apply(rows=[(channel.pk, hour + timedelta(minutes=5), 5.0), *first])
+
+    rollup = channel.hourly.get()
+    assert (rollup.minimum, rollup.maximum, rollup.count, rollup.total) == (5.0, 30.0, 4, 65.0)
+    assert channel.daily.get().count == 4
+
+
+def test_deleting_a_pole_deletes_its_readings(pole):
+    other = PoleFactory(number="CR-002").channels.get(key="pm10")
+    for channel in [pole.channels.get(key="pm10"), other]:
+        services.readings_apply(rows=[(channel.pk, timezone.now(), 1.0)])
+
+    services.poles_delete(poles=Pole.objects.filter(pk=pole.pk))
+
+    assert list(Reading.objects.values_list("channel_id", flat=True)) == [other.pk]
+
+
+def test_readings_of_a_channel_deleted_before_processing_are_dropped(pole):
+    keep, gone = pole.channels.get(key="pm10"), pole.channels.get(key="no2")
+    ts = ago(minutes=1)
+    batch = IngestBatch.objects.create(
+        pole=pole, kind="readings", payload={"readings": [[keep.pk, ts, 1.0], [gone.pk, ts, 2.0]]}
+    )
+
+    services.channels_delete(channels=Channel.objects.filter(pk=gone.pk))
+    assert services.batch_process(batch_id=batch.pk) is True
+
+    assert list(Reading.objects.values_list("channel_id", flat=True)) == [keep.pk]

@@ -304,6 +304,7 @@ class Proposal(models.Model):
     status_reason = models.TextField(_("reason / answer of the city"), blank=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)  # followers of the process told
 
     class Meta:
         ordering = ["-created_at", "-pk"]

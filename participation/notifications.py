@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from participation.models import Comment, Follow, ProposalEvent, SurveyInvitation
+from participation.models import Comment, Follow, Proposal, ProposalEvent, SurveyInvitation
 from portal.models import User
 
 
@@ -83,6 +83,29 @@ def proposal_event_notify(*, event_id: int) -> bool:
             "link": absolute(reverse("participation:proposal", args=[proposal.pk])),
         }
         for message in _mails(recipients, "proposal_status", context):
+            message.send()
+    return True
+
+
+def proposal_created_notify(*, proposal_id: int) -> bool:
+    """Followers of the process hear of a new proposal (its author does not)."""
+    with transaction.atomic():
+        claimed = Proposal.objects.filter(pk=proposal_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        proposal = Proposal.objects.get(pk=proposal_id)
+        ids = set(
+            Follow.objects.filter(process=proposal.process_id).values_list("user_id", flat=True)
+        )
+        ids.discard(proposal.author_id)
+        recipients = User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+        context = {
+            "proposal": proposal,
+            "link": absolute(reverse("participation:proposal", args=[proposal.pk])),
+        }
+        for message in _mails(recipients, "proposal_new", context):
             message.send()
     return True
 

@@ -276,6 +276,8 @@ def proposal_create(
     image: UploadedFile | None = None,
     now: datetime | None = None,
 ) -> Proposal:
+    from participation import tasks
+
     if not rules.can_propose(user, process, now or timezone.now()):
         raise PermissionDenied
     content = kind = None
@@ -302,6 +304,7 @@ def proposal_create(
             proposal.image.save(f"proposal.{extension}", ContentFile(content), save=False)
         proposal.save()
         Follow.objects.get_or_create(user=user, proposal=proposal)
+        _on_commit(tasks.notify_new_proposal, proposal.pk)
     return proposal
 
 

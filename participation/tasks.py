@@ -23,6 +23,12 @@ def notify_proposal_event(event_id: int) -> bool:
     return notifications.proposal_event_notify(event_id=event_id)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def notify_new_proposal(proposal_id: int) -> bool:
+    # Idempotent: claims Proposal.notified_at before sending.
+    return notifications.proposal_created_notify(proposal_id=proposal_id)
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_survey_invitation(invitation_id: int, email: str, token: str, language: str) -> bool:
     # Idempotent: claims SurveyInvitation.sent_at before sending.

@@ -190,3 +190,22 @@ def test_citizens_cannot_change_a_proposals_status(process, field, citizen_a, ci
 
     with pytest.raises(PermissionDenied):
         services.proposal_transition(proposal=proposal, actor=citizen_b, to_status="accepted")
+
+
+def test_followers_of_the_process_hear_of_a_new_proposal_once(
+    process, field, citizen_a, citizen_b, django_capture_on_commit_callbacks
+):
+    from participation import notifications
+    from participation.models import Follow
+
+    Follow.objects.create(user=citizen_b, process=process)
+    Follow.objects.create(user=citizen_a, process=process)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = make(process, citizen_a, field, title="Bücherschrank mit QR-Code")
+
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]  # not the author
+    assert "Bücherschrank mit QR-Code" in mail.outbox[0].subject
+    assert notifications.proposal_created_notify(proposal_id=proposal.pk) is False
+    assert len(mail.outbox) == 1

@@ -1,5 +1,6 @@
 from django import forms, template
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -50,3 +51,15 @@ def translated_url(context, language: str) -> str:
 @register.filter
 def startswith(value: str, prefix: str) -> bool:
     return bool(prefix) and str(value).startswith(prefix)
+
+
+CONTENT_LANGUAGE = "de"  # what editors and citizens write: service texts, the concept, proposals
+
+
+@register.simple_tag(takes_context=True)
+def content_lang(context) -> str:
+    """` lang="de"` on an element holding content written in German, when the page itself is
+    in another language, so that screen readers pronounce it right (WCAG 2.1, 3.1.2)."""
+    request = context.get("request")
+    language = getattr(request, "LANGUAGE_CODE", CONTENT_LANGUAGE)
+    return mark_safe(f' lang="{CONTENT_LANGUAGE}"') if language != CONTENT_LANGUAGE else ""  # noqa: S308

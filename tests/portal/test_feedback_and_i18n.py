@@ -84,3 +84,17 @@ def test_every_string_has_a_german_translation(catalog):
     assert untranslated == []
     assert "" not in plurals
     assert "#, fuzzy" not in po
+
+
+@pytest.mark.django_db
+def test_german_content_on_english_pages_is_marked_as_german(client):
+    from tests.services.factories import ServiceFactory
+
+    service = ServiceFactory(name="Hund anmelden")
+
+    german = client.get(f"/services/{service.slug}/").content.decode()
+    english = client.get(f"/en/services/{service.slug}/").content.decode()
+
+    assert '<h1 class="kern-heading-x-large">Hund anmelden</h1>' in german
+    assert '<h1 class="kern-heading-x-large" lang="de">Hund anmelden</h1>' in english
+    assert '<html lang="en">' in english

@@ -515,6 +515,8 @@ def _projects(fields, process) -> None:
 
 
 def load(stdout) -> None:
+    from portal.management.commands.load_demo import DEMO_PASSWORD
+
     with transaction.atomic():
         fields = _fields()
         moderator = _user("moderation@example.org", "Mira Moderatorin", Role.MODERATOR)
@@ -527,4 +529,7 @@ def load(stdout) -> None:
         _survey(process)
         _participation(process, document, fields, people, moderator)
         _projects(fields, process)
-    stdout.write("Participation: concept, process, survey, proposals and projects loaded.\n")
+    stdout.write(
+        "Participation: concept, process, survey, proposals and projects loaded.\n"
+        f"  Moderator: moderation@example.org / {DEMO_PASSWORD}\n"
+    )

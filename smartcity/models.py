@@ -220,23 +220,19 @@ class Reading(models.Model):
     400 days: about 200 M rows) a single B-tree stays within a few levels; partitions by month
     can be attached later without changing any query here.
 
-    No database foreign key on ``channel`` (``db_constraint=False``) and no separate index on it
-    (the primary key starts with it). The deferred key check ran once per reading at commit and
-    cost about three times the COPY itself (raw COPY of 200,000 rows: ~170,000/s with the key,
-    ~650,000/s without). Integrity is kept by the application instead, in two places: readings
-    are only accepted for the pole's own channels (``ingest.parse_readings``), and the worker
-    locks the batch's channel rows once per batch before writing (``services._channels_lock``),
-    dropping readings of a channel deleted in between; channels are deleted through
-    ``services.channels_delete``/``poles_delete``, which lock the channel rows and delete the
-    readings explicitly (the admin uses them). ``on_delete=CASCADE`` still makes any other ORM
-    delete of a channel remove its readings (one DELETE, no rows loaded). A channel deleted with
-    raw SQL would leave its readings behind: do not.
+    The database keeps the foreign key on ``channel`` (an invariant in the database), but no
+    separate index on it: the primary key starts with it. Dropping the key was measured
+    (bench/README.md): the deferred check costs about three times a bare COPY (raw COPY of
+    200,000 rows: ~170,000/s with the key, ~650,000/s without), yet the whole pipeline gained
+    only about 10 % (71-77k/s -> 75-87k/s), because the limit is CPU for JSON parsing and the
+    workers. Not worth orphaned readings after a raw-SQL delete. The worker still locks the
+    batch's channel rows once per batch (``services._channels_lock``) and drops readings of a
+    channel deleted in between, and ``services.channels_delete``/``poles_delete`` delete the
+    readings explicitly.
     """
 
     pk = models.CompositePrimaryKey("channel", "ts")
-    channel = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, db_constraint=False, db_index=False
-    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, db_index=False)
     ts = models.DateTimeField(_("time"))
     value = models.FloatField(_("value"))
 

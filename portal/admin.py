@@ -6,9 +6,11 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal import mail, roles
 from portal.forms import AdminUserChangeForm, AdminUserCreationForm
-from portal.models import AccessibilityFeedback, Department, User
+from portal.models import AccessibilityFeedback, Department, OutgoingEmail, User
 
 
 @admin.register(Department)
@@ -103,3 +105,61 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, for support: what was sent to whom, what failed and why; failed e-mails can
+    be sent again. Only administrators see it (the e-mails hold personal data)."""
+
+    list_display = ["created_at", "recipients", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["key", "subject", "to"]
+    fields = [
+        "key",
+        "created_at",
+        "to",
+        "reply_to",
+        "subject",
+        "body",
+        "attachments_from",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, obj: OutgoingEmail) -> str:
+        return ", ".join(obj.to)
+
+    def has_module_permission(self, request):
+        return roles.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected e-mails again"))
+    def send_again(self, request, queryset):
+        count = mail.mail_resend(emails=queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail queued to be sent again.",
+                "%(count)d e-mails queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+        )

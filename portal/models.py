@@ -7,16 +7,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.roles import Role
 
-class Role(models.TextChoices):
-    """The portal's roles. Each is a Django group, created by a data migration."""
-
-    CITIZEN = "citizen", _("Citizen")
-    CASE_WORKER = "case_worker", _("Case worker")
-    MODERATOR = "moderator", _("Moderator")
-    COUNCIL_MEMBER = "council_member", _("Council member")
-    OPERATOR = "smartcity_operator", _("Smart-city operator")
-    ADMINISTRATOR = "administrator", _("Administrator")
+__all__ = ["AccessibilityFeedback", "Department", "Role", "User"]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -105,7 +98,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     def has_role(self, role: Role) -> bool:
-        return self.groups.filter(name=role.value).exists()
+        from portal import roles
+
+        return roles.has_role(self, role)
 
 
 class AccessibilityFeedback(models.Model):
@@ -126,3 +121,48 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self) -> str:
         return _("Feedback of {date}").format(date=timezone.localtime(self.created_at).date())
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed (given up)")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the outbox (``portal.mail``). Written in the transaction that causes it,
+    sent by a worker after commit, at least once; ``key`` makes queueing it twice a no-op."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    to = models.JSONField(_("recipients"), default=list)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    attachments_from = models.CharField(
+        _("attachments from"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dotted path of the function that supplies the attachments at send time."),
+    )
+    attachments_args = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="portal_mail_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -13,13 +13,15 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.env import env_bool, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-TESTING = env.bool("DJANGO_TESTING", default="pytest" in sys.modules)
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+TESTING = env_bool("DJANGO_TESTING", default="pytest" in sys.modules)
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-used-in-production")
@@ -46,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -106,7 +107,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transaction boundaries live in services.py
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -129,7 +130,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # tasks write their results to the database themselves
 # Without a broker, tasks run in-process. Tests run them eagerly too, except the tests that
 # start a real worker against Redis (they enqueue through the broker explicitly).
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a killed worker loses none
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -137,8 +138,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Berlin"
@@ -146,6 +147,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-clear-expired-sessions": {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "portal-mail-dispatch": {"task": "portal.tasks.mail_dispatch", "schedule": 60.0},
+    "portal-mail-purge": {
+        "task": "portal.tasks.mail_purge",
+        "schedule": crontab(hour=3, minute=47),
     },
     "services-anonymise-expired-cases": {
         "task": "services.tasks.anonymise_expired_cases",
@@ -209,7 +215,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
@@ -219,12 +225,12 @@ LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preload is on so `check --deploy` is clean; turn off if a subdomain cannot serve HTTPS.
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -289,6 +295,15 @@ ACCESSIBILITY_FEEDBACK_EMAIL = env.str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", default="barrierefreiheit@castrop-rauxel.de"
 )
 
+# The outbox (portal.mail): how often a refused e-mail is tried again, and how long sent
+# e-mails are kept (they can hold personal data; the admin shows them for support).
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", default=8)
+MAIL_RETENTION_DAYS = env_int("MAIL_RETENTION_DAYS", default=30)
+
+# --- Uploads ------------------------------------------------------------------------------------
+# Images with more pixels are refused before decoding (a 170 KB PNG can decode to gigabytes).
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+
 # --- Maps ---------------------------------------------------------------------------------------
 # Tiles come from the city's own tile server if one is set (add its origin to CSP_EXTRA_IMG_SRC);
 # with none, maps still show markers and the city boundary, and every map has a list beside it.
@@ -333,15 +348,15 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # --- Smart City ---------------------------------------------------------------------------------
-SMARTCITY_RAW_RETENTION_DAYS = env.int("SMARTCITY_RAW_RETENTION_DAYS", default=400)
-SMARTCITY_OFFLINE_MINUTES = env.int("SMARTCITY_OFFLINE_MINUTES", default=15)
-SMARTCITY_MAX_BATCH = env.int("SMARTCITY_MAX_BATCH", default=5000)
-SMARTCITY_BATCH_LEASE_SECONDS = env.int("SMARTCITY_BATCH_LEASE_SECONDS", default=300)
-SMARTCITY_REQUEUE_AFTER_SECONDS = env.int("SMARTCITY_REQUEUE_AFTER_SECONDS", default=180)
-SMARTCITY_MAX_ATTEMPTS = env.int("SMARTCITY_MAX_ATTEMPTS", default=5)
-SMARTCITY_ALARM_MAIL_MINUTES = env.int("SMARTCITY_ALARM_MAIL_MINUTES", default=15)
+SMARTCITY_RAW_RETENTION_DAYS = env_int("SMARTCITY_RAW_RETENTION_DAYS", default=400)
+SMARTCITY_OFFLINE_MINUTES = env_int("SMARTCITY_OFFLINE_MINUTES", default=15)
+SMARTCITY_MAX_BATCH = env_int("SMARTCITY_MAX_BATCH", default=5000)
+SMARTCITY_BATCH_LEASE_SECONDS = env_int("SMARTCITY_BATCH_LEASE_SECONDS", default=300)
+SMARTCITY_REQUEUE_AFTER_SECONDS = env_int("SMARTCITY_REQUEUE_AFTER_SECONDS", default=180)
+SMARTCITY_MAX_ATTEMPTS = env_int("SMARTCITY_MAX_ATTEMPTS", default=5)
+SMARTCITY_ALARM_MAIL_MINUTES = env_int("SMARTCITY_ALARM_MAIL_MINUTES", default=15)
 # The inbox write waits at most this long for a lock, then the device gets 503 + Retry-After.
-SMARTCITY_INBOX_TIMEOUT_MS = env.int("SMARTCITY_INBOX_TIMEOUT_MS", default=5000)
+SMARTCITY_INBOX_TIMEOUT_MS = env_int("SMARTCITY_INBOX_TIMEOUT_MS", default=5000)
 SMARTCITY_DATA_LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 SMARTCITY_DATA_LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
 CELERY_BEAT_SCHEDULE.update(

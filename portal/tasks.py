@@ -4,13 +4,30 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from portal import services
+from portal import mail
+from portal.jobs import job_send
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
-def forward_accessibility_feedback(feedback_id: int) -> bool:
-    # Idempotent: the service claims the row (forwarded_at) before sending.
-    return services.accessibility_feedback_forward(feedback_id=feedback_id)
+@shared_task
+def mail_send(email_id: int) -> str:
+    # Idempotent: an atomic claim on the outbox row; a sent e-mail is skipped. A refused send
+    # is scheduled again by the row's next_attempt_at, which mail_dispatch picks up.
+    return mail.mail_send(email_id=email_id)
+
+
+@shared_task
+def mail_dispatch() -> int:
+    # Idempotent: only enqueues ids; each send claims its row once.
+    due = mail.mails_due()
+    for email_id in due:
+        job_send(mail.SEND_TASK, email_id)
+    return len(due)
+
+
+@shared_task
+def mail_purge() -> int:
+    # Idempotent: deleting what is past retention twice deletes nothing more.
+    return mail.mails_purge()
 
 
 @shared_task

@@ -1,0 +1,122 @@
+"""Every file a person uploads passes through ``upload_check``: kind by content, size, pixels.
+
+A file's kind is decided by its first bytes, never by its name or the browser's content type.
+Images are decoded and re-encoded: that removes EXIF (GPS position, camera) and anything hidden
+after the image data, and refuses decompression bombs before their pixels are decoded.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from portal.api import ApplicationError
+
+
+@dataclass(frozen=True)
+class FileKind:
+    signature: bytes
+    content_type: str
+    extension: str
+
+
+KINDS: dict[str, FileKind] = {
+    "pdf": FileKind(b"%PDF-", "application/pdf", "pdf"),
+    "jpeg": FileKind(b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    "png": FileKind(b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+}
+IMAGE_KINDS = ("jpeg", "png")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks, ready to store."""
+
+    content: bytes
+    kind: str
+    content_type: str
+    name: str  # the uploaded name without folders, with the extension of its real kind
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def upload_check(*, upload: UploadedFile, allowed: Iterable[str], max_mb: int) -> CheckedFile:
+    """Check ``upload`` by content and size; re-encode images without metadata.
+
+    Raises ApplicationError with a message for the user; nothing is stored by this function.
+    """
+    allowed = [kind for kind in allowed if kind in KINDS]
+    name = upload.name or "upload"
+    if upload.size is not None and upload.size > max_mb * 1024 * 1024:
+        raise ApplicationError(
+            _("The file “{name}” is larger than {mb} MB.").format(name=name, mb=max_mb)
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = next((k for k, spec in KINDS.items() if head.startswith(spec.signature)), None)
+    if kind is None or kind not in allowed:
+        names = ", ".join(k.upper() for k in allowed)
+        raise ApplicationError(
+            _("The file “{name}” is not a {types} file.").format(name=name, types=names)
+        )
+    content = upload.read()
+    if len(content) > max_mb * 1024 * 1024:  # the declared size may lie
+        raise ApplicationError(
+            _("The file “{name}” is larger than {mb} MB.").format(name=name, mb=max_mb)
+        )
+    if kind in IMAGE_KINDS:
+        content = image_reencode(content=content, kind=kind, name=name)
+    return CheckedFile(
+        content=content,
+        kind=kind,
+        content_type=KINDS[kind].content_type,
+        name=safe_name(name, extension=KINDS[kind].extension),
+    )
+
+
+def safe_name(name: str, *, extension: str) -> str:
+    """The file name without any folder part, at most 150 characters, with ``extension``."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1][:150] or "upload"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem or 'upload'}.{extension}"
+
+
+def image_reencode(*, content: bytes, kind: str, name: str) -> bytes:
+    """Decode and re-encode an image, keeping its visible orientation and dropping metadata.
+
+    The pixel count is checked from the header before any pixel is decoded.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    max_pixels = settings.UPLOAD_MAX_IMAGE_PIXELS
+    unreadable = _("The image “{name}” could not be read.").format(name=name)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ApplicationError(
+                    _(
+                        "The image “{name}” has too many pixels ({width} × {height}); "
+                        "at most {megapixels} megapixels are accepted."
+                    ).format(
+                        name=name, width=width, height=height, megapixels=max_pixels // 1_000_000
+                    )
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if kind == "jpeg":
+                image.convert("RGB").save(out, format="JPEG", quality=90)
+            else:
+                image.save(out, format="PNG")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ApplicationError(unreadable) from exc
+    return out.getvalue()

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("City of Castrop-Rauxel – administration")
@@ -23,7 +25,7 @@ class PortalAdminSite(admin.AdminSite):
         """Send every admin login through allauth: its rate limits and its MFA step apply."""
         user = request.user
         if user.is_authenticated:
-            if not (user.is_active and user.is_staff):
+            if not roles.is_staff_member(user):
                 raise PermissionDenied
             if settings.ADMIN_MFA_REQUIRED and not is_mfa_enabled(user):
                 messages.warning(

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from portal import roles
+
 
 class StaffIdleTimeoutMiddleware:
     """Slide a short expiry for staff sessions on every request.
@@ -16,6 +18,6 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if roles.is_staff_member(user):
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)

@@ -16,11 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-VERIFIED = "verified"  # a confirmed e-mail address
-STAFF = "staff"  # may log into the administration
-SUPERUSER = "superuser"
-
 _CACHE_ATTRIBUTE = "_portal_roles"
+_VERIFIED_ATTRIBUTE = "_portal_verified"
 
 
 class Role(models.TextChoices):
@@ -35,52 +32,58 @@ class Role(models.TextChoices):
 
 
 def user_roles(user: Any) -> frozenset[str]:
-    """The role names of ``user`` plus the markers ``verified``, ``staff`` and ``superuser``.
+    """The role (group) names of ``user``; empty for anonymous and inactive users.
 
-    Empty for anonymous and inactive users. Two queries the first time, none after.
+    One query the first time, none after (cached on the user object).
     """
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_authenticated(user):
         return frozenset()
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        from allauth.account.models import EmailAddress
-
-        names = set(user.groups.values_list("name", flat=True))
-        if EmailAddress.objects.filter(user=user, verified=True).exists():
-            names.add(VERIFIED)
-        if user.is_staff:
-            names.add(STAFF)
-        if user.is_superuser:
-            names.add(SUPERUSER)
-        cached = frozenset(names)
+        cached = frozenset(user.groups.values_list("name", flat=True))
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached
 
 
 def roles_forget(user: Any) -> None:
     """Drop the cached roles (after groups changed during a request or a test)."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    for attribute in (_CACHE_ATTRIBUTE, _VERIFIED_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def has_role(user: Any, role: Role | str) -> bool:
     """Whether ``user`` holds ``role``; superusers hold every role."""
-    roles = user_roles(user)
-    return SUPERUSER in roles or str(role) in roles
+    return is_superuser(user) or str(role) in user_roles(user)
 
 
 def is_authenticated(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+def is_superuser(user: Any) -> bool:
+    return is_authenticated(user) and user.is_superuser
+
+
 def is_verified(user: Any) -> bool:
-    """An account whose e-mail address is confirmed (may take part in participation)."""
-    return VERIFIED in user_roles(user)
+    """An account whose e-mail address is confirmed (may take part in participation).
+
+    One query the first time, none after (cached on the user object).
+    """
+    if not is_authenticated(user):
+        return False
+    cached = getattr(user, _VERIFIED_ATTRIBUTE, None)
+    if cached is None:
+        from allauth.account.models import EmailAddress
+
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        setattr(user, _VERIFIED_ATTRIBUTE, cached)
+    return cached
 
 
 def is_staff_member(user: Any) -> bool:
     """May log into the administration (its pages still check their own permissions)."""
-    return STAFF in user_roles(user)
+    return is_authenticated(user) and user.is_staff
 
 
 def is_administrator(user: Any) -> bool:

@@ -2,7 +2,27 @@ from django import forms, template
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 
+from portal import roles
+from portal.i18n import CONTENT_LANGUAGE
+
 register = template.Library()
+
+ROLE_PREDICATES = {
+    "staff_member": roles.is_staff_member,
+    "administrator": roles.is_administrator,
+    "case_worker": roles.is_case_worker,
+    "moderator": roles.is_moderator,
+    "council_member": roles.is_council_member,
+    "operator": roles.is_operator,
+    "verified": roles.is_verified,
+}
+
+
+@register.filter
+def is_role(user, name: str) -> bool:
+    """``{% if user|is_role:"moderator" %}``: the predicates of ``portal.roles`` in templates."""
+    return ROLE_PREDICATES[name](user)
+
 
 _WIDGET_CLASSES = [
     (forms.CheckboxInput, "kern-form-check__checkbox"),
@@ -51,9 +71,6 @@ def translated_url(context, language: str) -> str:
 @register.filter
 def startswith(value: str, prefix: str) -> bool:
     return bool(prefix) and str(value).startswith(prefix)
-
-
-CONTENT_LANGUAGE = "de"  # what editors and citizens write: service texts, the concept, proposals
 
 
 @register.simple_tag(takes_context=True)

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "portal.tasks.mail_send"
 LEASE = timedelta(minutes=5)  # a claimed e-mail not marked sent by then is due again
 NOT_READY_DELAY = timedelta(seconds=30)
+# An attachment still missing this long after queueing counts as a failed attempt from then on.
+NOT_READY_GIVE_UP = timedelta(hours=1)
 
 
 class AttachmentNotReady(Exception):
@@ -134,7 +136,9 @@ def mail_send(*, email_id: int, now: Any = None) -> str:
             ):
                 message.attach(name, content, mimetype)
         message.send()
-    except AttachmentNotReady:
+    except AttachmentNotReady as exc:
+        if now - email.created_at > NOT_READY_GIVE_UP:
+            return _mail_refused(email, exc, now=now)
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=MailStatus.PENDING,
             claimed_until=None,
@@ -143,19 +147,23 @@ def mail_send(*, email_id: int, now: Any = None) -> str:
         )
         return "retry"
     except Exception as exc:  # the relay refused, timed out, or a template/file is broken
-        logger.warning("E-mail %s (%s) not sent: %r", email.pk, email.key, exc)
-        gave_up = email.attempts >= settings.MAIL_MAX_ATTEMPTS
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=MailStatus.FAILED if gave_up else MailStatus.PENDING,
-            claimed_until=None,
-            next_attempt_at=now + _backoff(email.attempts),
-            last_error=repr(exc)[:2000],
-        )
-        return "failed" if gave_up else "retry"
+        return _mail_refused(email, exc, now=now)
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=MailStatus.SENT, claimed_until=None, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+def _mail_refused(email: OutgoingEmail, exc: Exception, *, now: Any) -> str:
+    logger.warning("E-mail %s (%s) not sent: %r", email.pk, email.key, exc)
+    gave_up = email.attempts >= settings.MAIL_MAX_ATTEMPTS
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=MailStatus.FAILED if gave_up else MailStatus.PENDING,
+        claimed_until=None,
+        next_attempt_at=now + _backoff(email.attempts),
+        last_error=repr(exc)[:2000],
+    )
+    return "failed" if gave_up else "retry"
 
 
 def mails_due(*, now: Any = None, limit: int = 500) -> list[int]:

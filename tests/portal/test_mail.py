@@ -183,3 +183,13 @@ def test_sent_emails_are_deleted_after_the_retention_period(settings):
 
     assert tasks.mail_purge() == 1
     assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_an_attachment_missing_for_an_hour_counts_as_a_failed_attempt():
+    email = _queue(attachments_from="tests.portal.test_mail.receipt_not_ready")
+    later = timezone.now() + timedelta(hours=1, minutes=1)
+
+    assert outbox.mail_send(email_id=email.pk, now=later) == "retry"
+    email.refresh_from_db()
+    assert email.attempts == 1
+    assert "AttachmentNotReady" in email.last_error

@@ -1,0 +1,164 @@
+"""The one city map: every map page starts from the same centre, zoom and city boundary, loads
+Leaflet and the map module once through the shared include, and names a tile server only when
+the city has configured one. Map points say in words what their colour shows."""
+
+import html
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from participation import services as participation_services
+from participation.models import FieldOfAction
+from portal import maps
+from portal.models import Role
+from tests.factories import UserFactory
+from tests.participation.conftest import make_process
+from tests.services.test_defects import report
+from tests.smartcity.factories import PoleFactory
+from tests.smartcity.test_pages import fill
+
+pytestmark = pytest.mark.django_db
+
+TILE_URL = "https://karten.castrop-rauxel.example/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION = "© Stadt Castrop-Rauxel, OpenStreetMap"
+
+
+@pytest.fixture
+def map_pages(client, defect_service, citizen_a):
+    """Every page with a map, seen by someone allowed to see it (operators see them all)."""
+    operator = UserFactory(email="olga@stadt.example", staff=True, mfa=True)
+    operator.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
+    PoleFactory(number="CR-001", name="Marktplatz")
+    process = make_process("proposals")
+    field = FieldOfAction.objects.create(slug="infrastruktur", name="Infrastruktur", order=1)
+    proposal = participation_services.proposal_create(
+        user=citizen_a,
+        process=process,
+        title="Trinkbrunnen",
+        description="Am Marktplatz.",
+        field_of_action=field,
+        latitude=Decimal("51.553500"),
+        longitude=Decimal("7.311000"),
+    )
+    client.force_login(operator)
+    return [
+        "/services/maengel/",
+        "/services/maengel/melden/",
+        "/mitmachen/vorschlaege/neu/",
+        proposal.get_absolute_url(),
+        "/smartcity/umwelt/",
+        "/smartcity/betrieb/",
+    ]
+
+
+def map_config_of(page: str) -> dict:
+    found = re.findall(r'<meta name="map-config" content="([^"]*)">', page)
+    assert len(found) == 1
+    return json.loads(html.unescape(found[0]))
+
+
+def inside(point, polygon) -> bool:
+    """Ray casting: is (lat, lon) inside the polygon of (lat, lon) corners?"""
+    lat, lon = point
+    result = False
+    for (lat1, lon1), (lat2, lon2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (lon1 > lon) != (lon2 > lon):
+            crossing = lat1 + (lon - lon1) * (lat2 - lat1) / (lon2 - lon1)
+            if lat < crossing:
+                result = not result
+    return result
+
+
+def test_the_city_centre_lies_inside_the_city_boundary_and_its_bounds():
+    config = maps.map_config()
+    (south, west), (north, east) = config["bounds"]
+
+    assert config["center"] == [51.5527, 7.3114]
+    assert config["zoom"] == 13
+    assert inside(config["center"], config["boundary"])
+    assert all(south <= lat <= north and west <= lon <= east for lat, lon in config["boundary"])
+    assert {south, north} <= {lat for lat, _lon in config["boundary"]}  # the box is tight
+    assert {west, east} <= {lon for _lat, lon in config["boundary"]}
+
+
+def test_every_map_page_starts_from_the_same_centre_and_boundary(client, map_pages, settings):
+    settings.MAP_TILE_URL = ""
+    for path in map_pages:
+        response = client.get(path)
+        page = response.content.decode()
+
+        assert response.status_code == 200, path
+        assert map_config_of(page) == maps.map_config(), path
+        assert page.count("vendor/leaflet/leaflet.js") == 1, path
+        assert page.count("vendor/leaflet/leaflet.css") == 1, path
+        assert page.count("js/map.js") == 1, path
+        assert len(re.findall(r'\sdata-map="(show|pick|browse)"', page)) == 1, path
+
+
+def test_no_map_page_names_a_tile_server_unless_the_city_configured_one(
+    client, map_pages, settings
+):
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_ATTRIBUTION = ""
+    for path in map_pages:
+        page = client.get(path).content.decode()
+        assert map_config_of(page)["tiles"] is None, path
+        assert "karten.castrop-rauxel.example" not in page, path
+
+    settings.MAP_TILE_URL = TILE_URL
+    settings.MAP_TILE_ATTRIBUTION = TILE_ATTRIBUTION
+    for path in map_pages:
+        tiles = map_config_of(client.get(path).content.decode())["tiles"]
+        assert tiles["url"] == TILE_URL, path
+        assert tiles["attribution"] == TILE_ATTRIBUTION, path
+
+
+def test_pages_without_a_map_load_no_map_code(client, citizen_a):
+    process = make_process("proposals")
+    field = FieldOfAction.objects.create(slug="infrastruktur", name="Infrastruktur", order=1)
+    placeless = participation_services.proposal_create(
+        user=citizen_a,
+        process=process,
+        title="Digitale Sprechstunde",
+        description="Per Video.",
+        field_of_action=field,
+        latitude=None,
+        longitude=None,
+    )
+    pole = PoleFactory(number="CR-001", name="Marktplatz")
+
+    for path in [placeless.get_absolute_url(), f"/smartcity/umwelt/{pole.number}/"]:
+        page = client.get(path).content.decode()
+        assert "leaflet" not in page, path
+        assert "map-config" not in page, path
+
+
+def test_defect_points_name_their_status_in_words(client, defect_service):
+    found = report()
+
+    feature = client.get("/services/maengel/karte.json").json()["features"][0]
+
+    assert feature["geometry"]["coordinates"] == [7.312, 51.555]
+    assert feature["properties"]["marker"] == "open"
+    assert feature["properties"]["url"] == found.get_absolute_url()
+    assert feature["properties"]["label"] == f"{found.case.reference}: Straßenschaden (Eingegangen)"
+
+
+def test_pole_points_name_their_air_quality_band_or_state_in_words(client):
+    pole = PoleFactory(number="CR-001", name="Marktplatz")
+    fill(pole.channels.get(key="pm10"), hours=1, step=timedelta(minutes=10), value=42)
+    operator = UserFactory(email="olga@stadt.example", staff=True, mfa=True)
+    operator.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
+
+    public = client.get("/smartcity/umwelt/karte.json").json()["features"][0]["properties"]
+    client.force_login(operator)
+    operators = client.get("/smartcity/betrieb/karte.json").json()["features"][0]["properties"]
+
+    assert public["marker"] == "poor"
+    assert public["label"] == "CR-001 Marktplatz: schlecht (PM10 36 bis 50 µg/m³)"
+    assert operators["marker"] == operators["state"]
+    assert operators["label"] == f"CR-001 Marktplatz: {operators['state_label']}"

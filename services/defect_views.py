@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import maps
 from portal.api import ApplicationError
 from services import defects
 from services.forms import DefectReportForm, FollowForm
@@ -48,26 +49,25 @@ def defect_index(request):
             "categories": DefectCategory.choices,
             "category": category,
             "state": state,
-            "map": defects.map_settings(),
         },
     )
 
 
 def _geojson_feature(report: DefectReport) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "Point",
-            "coordinates": [float(report.longitude), float(report.latitude)],
-        },
-        "properties": {
-            "reference": report.case.reference,
-            "category": report.get_category_display(),
-            "status": report.case.get_status_display(),
-            "open": report.case.is_open,
-            "url": report.get_absolute_url(),
-        },
-    }
+    reference = report.case.reference
+    category = report.get_category_display()
+    status = report.case.get_status_display()
+    return maps.point_feature(
+        latitude=report.latitude,
+        longitude=report.longitude,
+        url=report.get_absolute_url(),
+        label=f"{reference}: {category} ({status})",
+        marker="open" if report.case.is_open else "closed",
+        reference=reference,
+        category=category,
+        status=status,
+        open=report.case.is_open,
+    )
 
 
 @require_GET
@@ -109,8 +109,9 @@ def defect_report(request):
                 category=data["category"], latitude=data["latitude"], longitude=data["longitude"]
             )
         if nearby:
-            form.data = form.data.copy()
-            form.data["confirm_new"] = "on"
+            posted = request.POST.copy()  # the form's data, made mutable
+            posted["confirm_new"] = "on"
+            form.data = posted
             messages.info(
                 request,
                 _("There are open reports of this kind nearby. Is one of them yours?"),
@@ -142,7 +143,7 @@ def defect_report(request):
     return render(
         request,
         "services/defects/report.html",
-        {"form": form, "nearby": nearby, "map": defects.map_settings()},
+        {"form": form, "nearby": nearby},
     )
 
 
@@ -160,7 +161,6 @@ def defect_detail(request, reference: str):
             "follow_form": FollowForm(),
             "can_reopen": is_reporter
             and report.case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED),
-            "map": defects.map_settings(),
         },
     )
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from portal.api import ApplicationError
 from portal.models import Department, User
+from portal.roles import is_staff_member
+from portal.tokens import token_generate
+from services import notifications
 from services import services as case_services
-from services import tasks
 from services.models import (
     CLOSED_STATUSES,
     DEFECT_SERVICE_SLUG,
@@ -35,10 +37,18 @@ from services.models import (
     DefectFollower,
     DefectReport,
     DefectRoute,
-    Draft,
     EventKind,
     Service,
 )
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _Distance(TypedDict):
+        distance: int  # metres, set by nearby_open_reports()
+
 
 MAX_PHOTOS = 5
 DUPLICATE_RADIUS_M = 50
@@ -66,7 +76,9 @@ def public_reports():
     )
 
 
-def nearby_open_reports(*, category: str, latitude: float, longitude: float) -> list[DefectReport]:
+def nearby_open_reports(
+    *, category: str, latitude: float, longitude: float
+) -> list[WithAnnotations[DefectReport, _Distance]]:
     """Open reports of the same kind within 50 m, nearest first (to avoid duplicates)."""
     # A bounding box narrows the query (about 0.00045° latitude per 50 m); haversine decides.
     dlat = DUPLICATE_RADIUS_M / 111_000
@@ -84,6 +96,14 @@ def nearby_open_reports(*, category: str, latitude: float, longitude: float) -> 
             report.distance = round(d)
             found.append(report)
     return sorted(found, key=lambda r: r.distance)
+
+
+def report_by_reference(*, reference: str) -> DefectReport | None:
+    return (
+        DefectReport.objects.select_related("case")
+        .filter(case__reference=reference.strip())
+        .first()
+    )
 
 
 def released_photos(*, report: DefectReport):
@@ -111,7 +131,11 @@ def report_submit(
     user: User | None,
     language: str,
 ) -> DefectReport:
-    """File a defect report: a case of the Mängelmelder service plus its public part."""
+    """File a defect report: a case of the Mängelmelder service plus its public part.
+
+    The case goes the web form's way (a complete draft, then ``case_submit``), routed to the
+    department of its category; its first event, receipt and e-mail come from there.
+    """
     if category not in DefectCategory.values:
         raise ApplicationError(_("Please choose the kind of defect."))
     if (latitude is None) != (longitude is None):
@@ -130,34 +154,21 @@ def report_submit(
     if not email:
         raise ApplicationError(_("Please give an e-mail address so that we can inform you."))
     with transaction.atomic():
-        # Reuse the filing path: a draft with the answers, then case_submit.
-        draft = Draft.objects.create(
+        case, _token = case_services.case_submit_answers(
             service=service,
-            form_version=service.current_form,
             user=user,
-            email=email,
-            token_hash=case_services.hash_token(case_services.secrets.token_urlsafe(24)),
             answers={
                 "category": category,
                 "location": address.strip() or f"{latitude:.6f}, {longitude:.6f}",
                 "description": description.strip(),
             },
-            step=len(service.current_form.steps),
-        )
-        for photo in photos:
-            case_services._store_attachment(
-                upload=photo, allowed=["jpeg", "png"], max_mb=10, draft=draft, field_key="photo"
-            )
-        case, _token = case_services.case_submit(
-            draft=draft,
+            files={"photo": photos},
+            allowed=["jpeg", "png"],
             applicant_name=name.strip() or (user.name if user else "") or email,
             applicant_email=email,
             language=language,
-            consent=True,
+            department=_route(category, service),
         )
-        department = _route(category, service)
-        if department != case.department:
-            Case.objects.filter(pk=case.pk).update(department=department)
         report = DefectReport(
             case=case,
             category=category,
@@ -165,7 +176,7 @@ def report_submit(
             longitude=Decimal(f"{longitude:.6f}") if longitude is not None else None,
             address=address.strip(),
             description=description.strip(),
-            open311_token=case_services.secrets.token_hex(16),
+            open311_token=token_generate(nbytes=16),
         )
         report.full_clean(exclude=["case"])
         report.save()
@@ -187,6 +198,7 @@ def report_follow(*, report: DefectReport, email: str, language: str) -> bool:
 @transaction.atomic
 def report_request_reopen(*, report: DefectReport, user: User) -> CaseEvent:
     """The reporter says "not fixed" within 30 days of closing; the office decides."""
+    report = DefectReport.objects.select_for_update().select_related("case").get(pk=report.pk)
     case = report.case
     if case.applicant_id != user.pk:
         raise PermissionDenied
@@ -196,7 +208,8 @@ def report_request_reopen(*, report: DefectReport, user: User) -> CaseEvent:
         raise ApplicationError(
             _("A report can be reopened within {days} days of closing.").format(days=REOPEN_DAYS)
         )
-    DefectReport.objects.filter(pk=report.pk).update(reopen_requested_at=timezone.now())
+    report.reopen_requested_at = timezone.now()
+    report.save(update_fields=["reopen_requested_at"])
     event = CaseEvent.objects.create(
         case=case,
         kind=EventKind.MESSAGE,
@@ -204,8 +217,13 @@ def report_request_reopen(*, report: DefectReport, user: User) -> CaseEvent:
         note=_("The reporter says the defect is not fixed and asks to reopen the report."),
         public=True,
     )
-    transaction.on_commit(lambda: tasks.notify_event.delay(event.pk))  # tells the office
+    notifications.event_notify(event=event)  # tells the office
     return event
+
+
+def _check_staff(actor: User, case_id: int) -> None:
+    if not is_staff_member(actor) or not Case.objects.visible_to(actor).filter(pk=case_id).exists():
+        raise PermissionDenied
 
 
 @transaction.atomic
@@ -213,6 +231,8 @@ def report_mark_duplicate(*, report: DefectReport, original: DefectReport, actor
     """Close a report as a duplicate of another; its followers move over."""
     if report.pk == original.pk or original.duplicate_of_id == report.pk:
         raise ApplicationError(_("A report cannot be a duplicate of itself."))
+    _check_staff(actor, report.case_id)
+    report = DefectReport.objects.select_for_update().select_related("case").get(pk=report.pk)
     for follower in report.followers.all():
         DefectFollower.objects.get_or_create(
             report=original, email=follower.email, defaults={"language": follower.language}
@@ -222,6 +242,13 @@ def report_mark_duplicate(*, report: DefectReport, original: DefectReport, actor
         reference=original.case.reference
     )
     report.save(update_fields=["duplicate_of", "public_note"])
+    CaseEvent.objects.create(
+        case=report.case,
+        kind=EventKind.DUPLICATE,
+        actor=actor,
+        note=original.case.reference,
+        public=False,
+    )
     if report.case.status in OPEN_STATUSES:
         target = CaseStatus.REJECTED
         if report.case.status == CaseStatus.RECEIVED:
@@ -234,12 +261,31 @@ def report_mark_duplicate(*, report: DefectReport, original: DefectReport, actor
 
 
 @transaction.atomic
+def report_public_note_set(*, report: DefectReport, note: str, actor: User) -> bool:
+    """Change the public status note of a report; True if it changed."""
+    _check_staff(actor, report.case_id)
+    report = DefectReport.objects.select_for_update().get(pk=report.pk)
+    if note == report.public_note:
+        return False
+    report.public_note = note
+    report.full_clean(exclude=["case", "duplicate_of"])
+    report.save(update_fields=["public_note"])
+    CaseEvent.objects.create(
+        case_id=report.case_id, kind=EventKind.PUBLIC_NOTE, actor=actor, note=note, public=False
+    )
+    return True
+
+
+@transaction.atomic
 def report_reroute(*, report: DefectReport, department: Department, actor: User) -> None:
     if not Case.objects.visible_to(actor).filter(pk=report.case_id).exists():
         raise PermissionDenied
-    Case.objects.filter(pk=report.case_id).update(department=department, assigned_to=None)
+    case = Case.objects.select_for_update().get(pk=report.case_id)
+    case.department = department
+    case.assigned_to = None
+    case.save(update_fields=["department", "assigned_to"])
     CaseEvent.objects.create(
-        case=report.case,
+        case=case,
         kind=EventKind.ASSIGNED,
         actor=actor,
         note=_("Re-routed to {department}").format(department=department),
@@ -248,17 +294,22 @@ def report_reroute(*, report: DefectReport, department: Department, actor: User)
 
 
 @transaction.atomic
-def photo_release(*, attachment: Attachment, actor: User) -> None:
-    if not Case.objects.visible_to(actor).filter(pk=attachment.case_id).exists():
+def photo_release(*, attachment: Attachment, actor: User) -> bool:
+    """Release a photo of a report for the public page; True if it was not released yet."""
+    if (
+        attachment.case_id is None
+        or not Case.objects.visible_to(actor).filter(pk=attachment.case_id).exists()
+    ):
         raise PermissionDenied
-    Attachment.objects.filter(pk=attachment.pk, released_at__isnull=True).update(
+    released = Attachment.objects.filter(pk=attachment.pk, released_at__isnull=True).update(
         released_at=timezone.now()
     )
-
-
-def map_settings() -> dict:
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "center": [51.5527, 7.3114],
-    }
+    if released:
+        CaseEvent.objects.create(
+            case_id=attachment.case_id,
+            kind=EventKind.PHOTO_RELEASED,
+            actor=actor,
+            note=attachment.original_name,
+            public=False,
+        )
+    return bool(released)

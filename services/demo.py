@@ -3,6 +3,8 @@
 Idempotent: services are looked up by slug; a form is only created for a service that has none.
 """
 
+from typing import Any
+
 from django.db import transaction
 
 from portal.models import Department
@@ -17,8 +19,11 @@ CATEGORIES = [
     ("wirtschaft", "Wirtschaft und Gewerbe", 5),
 ]
 
-ADDRESS = ("address", "Anschrift", "Address", FieldType.ADDRESS, {})
-PHONE = (
+# key, label_de, label_en, type, options
+FieldSpec = tuple[str, str, str, FieldType, dict[str, Any]]
+
+ADDRESS: FieldSpec = ("address", "Anschrift", "Address", FieldType.ADDRESS, {})
+PHONE: FieldSpec = (
     "phone",
     "Telefon für Rückfragen",
     "Phone for questions",
@@ -500,7 +505,12 @@ def _citizen_cases() -> int:
     citizen = User.objects.filter(email=DEMO_CITIZEN).first()
     worker = User.objects.filter(email=DEMO_CASE_WORKER).first()
     admin = User.objects.filter(email=DEMO_ADMINISTRATOR).first()
-    if None in (citizen, worker, admin) or Case.objects.filter(applicant=citizen).exists():
+    if (
+        citizen is None
+        or worker is None
+        or admin is None
+        or Case.objects.filter(applicant=citizen).exists()
+    ):
         return 0
     with translation.override("de"):
         certificate = _file(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import language_normalise
 from services.models import FieldType
 from services.selectors import field_is_visible
 
@@ -18,22 +19,26 @@ POSTCODE = RegexValidator(r"^[0-9]{5}$", _("A postcode has five digits."))
 ADDRESS_PARTS = ("street", "postcode", "city")
 
 
-def _lang(language: str) -> str:
-    return "en" if language.startswith("en") else "de"
-
-
 class StepForm(forms.Form):
     """One step of an application. ``schema_fields`` are the step's field definitions."""
 
     def __init__(
-        self, *args, step: dict, answers: dict, language: str, stored_files: set[str], **kw
+        self,
+        data=None,
+        files=None,
+        *,
+        step: dict,
+        answers: dict,
+        language: str,
+        stored_files: set[str],
+        **kw,
     ):
         self.step = step
         self.answers = answers
-        self.lang = _lang(language)
+        self.lang = language_normalise(language)
         self.stored_files = stored_files
         initial = self._initial(step, answers)
-        super().__init__(*args, initial=initial, **kw)
+        super().__init__(data, files, initial=initial, **kw)
         self.specs: dict[str, dict] = {}
         step_keys = {f["key"] for f in step["fields"]}
         for spec in step["fields"]:
@@ -111,6 +116,7 @@ class StepForm(forms.Form):
             )
             return
         validators = []
+        field: forms.Field
         if spec.get("pattern"):
             validators.append(
                 RegexValidator(
@@ -178,12 +184,16 @@ class StepForm(forms.Form):
         else:  # pragma: no cover - the schema only holds the types above
             raise ValueError(kind)
         if spec.get("show_if"):
-            field.show_if = spec["show_if"]
-            field.conditionally_required = conditional and spec["required"]
+            # Hints for templates/django/forms/field.html, on top of the attributes Django
+            # declares for a field.
+            vars(field).update(
+                show_if=spec["show_if"], conditionally_required=conditional and spec["required"]
+            )
         yield spec["key"], field
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for key, spec in self.specs.items():
             condition = spec.get("show_if")
             if not condition or condition["field"] not in self.specs:
@@ -263,7 +273,9 @@ class MessageForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    files = forms.FileField(
+    # The metaclass moves declared fields into ``base_fields``, so this does not replace
+    # ``BaseForm.files`` (the uploads), which the stubs take it for.
+    files = forms.FileField(  # type: ignore[assignment]
         label=_("Attach documents (optional)"),
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB each."),
@@ -337,13 +349,17 @@ class DefectReportForm(forms.Form):
         from services.models import DefectCategory
 
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = DefectCategory.choices
+        category = self.fields["category"]
+        if not isinstance(category, forms.ChoiceField):
+            raise TypeError("category must be a ChoiceField")
+        category.choices = DefectCategory.choices
         if user is not None and user.is_authenticated:
             del self.fields["email"]
             del self.fields["name"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("latitude") is None and not cleaned.get("address", "").strip():
             raise forms.ValidationError(
                 _("Please mark the place on the map or describe where it is.")

@@ -1,29 +1,30 @@
-"""Receipts and e-mails of the Serviceportal. Called by tasks after commit; each is idempotent."""
+"""Receipts and e-mails of the Serviceportal.
+
+The receipt PDF is built by a task after commit (``receipt_build``, idempotent). Every e-mail
+goes into the outbox (``portal.mail``) inside the transaction of the event that causes it, one
+row per recipient, keyed by the event so that queueing twice sends once; the submission mail
+gets the receipt attached at send time (``receipt_attachments``).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from portal.mail import AttachmentNotReady, absolute_url, mail_queue_template
 from portal.pdf import render_to_pdf
 from services import selectors
 from services.models import Case, CaseEvent, Draft, EventKind
 
-CITIZEN_EVENTS = {
+CITIZEN_EVENTS: dict[str, str] = {
     EventKind.SUBMITTED: "submitted",
     EventKind.STATUS: "status",
     EventKind.MESSAGE: "message",
     EventKind.DOCUMENTS_REQUESTED: "message",
 }
-
-
-def absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+TEMPLATES = "services/email"
 
 
 def receipt_build(*, case_id: int) -> None:
@@ -48,46 +49,58 @@ def receipt_build(*, case_id: int) -> None:
         locked.save(update_fields=["receipt"])
 
 
-def event_notify(*, event_id: int, access_token: str = "") -> bool:
-    """Send the e-mail of one event, at most once (atomic claim on notified_at)."""
-    with transaction.atomic():
-        claimed = CaseEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        )
-        if not claimed:
-            return False
-        event = CaseEvent.objects.select_related("case__service", "case__department").get(
-            pk=event_id
-        )
-        outgoing = [m for m in [_event_mail(event, access_token)] if m is not None]
-        outgoing += _follower_mails(event)
-        # Inside the transaction: if the relay refuses, the claim rolls back and a retry sends.
-        for message in outgoing:
-            message.send()
-    return True
+def receipt_attachments(*, case_id: int) -> list[tuple[str, bytes, str]]:
+    """The receipt for the submission e-mail, read when the outbox sends it.
+
+    Normally the receipt task has built it by then; if its message was lost or it is still
+    queued, the receipt is built here (``receipt_build`` is idempotent under a row lock).
+    """
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or case.anonymised_at:
+        return []
+    if not case.receipt:
+        receipt_build(case_id=case_id)
+        case.refresh_from_db(fields=["receipt"])
+    if not case.receipt:
+        raise AttachmentNotReady(case.reference)
+    with case.receipt.open("rb") as fh:
+        return [(f"{case.reference}.pdf", fh.read(), "application/pdf")]
 
 
-def _follower_mails(event: CaseEvent) -> list[EmailMessage]:
+def event_notify(*, event: CaseEvent, access_token: str = "") -> bool:
+    """Queue the e-mails of one event (applicant or office, and a defect's followers).
+
+    Call inside the event's transaction. Idempotent: each e-mail is keyed by the event and its
+    recipient. Returns whether anything new was queued.
+    """
+    event = CaseEvent.objects.select_related("case__service", "case__department").get(pk=event.pk)
+    if event.case.anonymised_at:
+        return False
+    queued = [_event_mail(event, access_token), *_follower_mails(event)]
+    return any(email is not None for email in queued)
+
+
+def _follower_mails(event: CaseEvent) -> list:
     """Followers of a defect report hear of status changes (the reporter already got theirs)."""
     case = event.case
     report = getattr(case, "defect", None)
-    if report is None or event.kind != EventKind.STATUS or case.anonymised_at:
+    if report is None or event.kind != EventKind.STATUS:
         return []
-    link = absolute(reverse("services:defect_detail", args=[case.reference]))
-    mails = []
-    for follower in report.followers.exclude(email=case.applicant_email):
-        with translation.override(follower.language):
-            context = {"report": report, "case": case, "event": event, "link": link}
-            subject = render_to_string("services/email/follow_subject.txt", context).strip()
-            body = render_to_string("services/email/follow.txt", context)
-        mails.append(EmailMessage(subject=subject, body=body, to=[follower.email]))
-    return mails
+    link = absolute_url(reverse("services:defect_detail", args=[case.reference]))
+    return [
+        mail_queue_template(
+            key=f"services.event:{event.pk}:follower:{follower.pk}",
+            to=follower.email,
+            template=f"{TEMPLATES}/follow",
+            context={"report": report, "case": case, "event": event, "link": link},
+            language=follower.language,
+        )
+        for follower in report.followers.exclude(email=case.applicant_email)
+    ]
 
 
-def _event_mail(event: CaseEvent, access_token: str = "") -> EmailMessage | None:
+def _event_mail(event: CaseEvent, access_token: str = ""):
     case = event.case
-    if case.anonymised_at:
-        return None
     from_applicant = event.actor_id is not None and event.actor_id == case.applicant_id
     if event.kind in (EventKind.MESSAGE, EventKind.DOCUMENTS_SUPPLIED) and from_applicant:
         return _office_mail(event)
@@ -95,45 +108,52 @@ def _event_mail(event: CaseEvent, access_token: str = "") -> EmailMessage | None
     if template is None or not event.public:
         return None
     if case.applicant_id:
-        link = absolute(reverse("services:case_detail", args=[case.reference]))
+        link = absolute_url(reverse("services:case_detail", args=[case.reference]))
     elif access_token:
-        link = absolute(reverse("services:anonymous_case", args=[case.reference, access_token]))
+        link = absolute_url(reverse("services:anonymous_case", args=[case.reference, access_token]))
     else:
         link = ""
-    with translation.override(case.language):
-        context = {"case": case, "event": event, "link": link}
-        subject = render_to_string(f"services/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"services/email/{template}.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[case.applicant_email])
+    options = {}
     if event.kind == EventKind.SUBMITTED:
-        case.refresh_from_db(fields=["receipt"])
-        if case.receipt:
-            with case.receipt.open("rb") as fh:
-                message.attach(f"{case.reference}.pdf", fh.read(), "application/pdf")
-    return message
+        options = {
+            "attachments_from": "services.notifications.receipt_attachments",
+            "attachments_args": {"case_id": case.pk},
+        }
+    return mail_queue_template(
+        key=f"services.event:{event.pk}:applicant",
+        to=case.applicant_email,
+        template=f"{TEMPLATES}/{template}",
+        context={"case": case, "event": event, "link": link},
+        language=case.language,
+        **options,
+    )
 
 
-def _office_mail(event: CaseEvent) -> EmailMessage | None:
+def _office_mail(event: CaseEvent):
     case = event.case
     if not case.department.email:
         return None
-    link = absolute(reverse("admin:services_case_change", args=[case.pk]))
-    with translation.override("de"):
-        context = {"case": case, "event": event, "link": link}
-        subject = render_to_string("services/email/office_subject.txt", context).strip()
-        body = render_to_string("services/email/office.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[case.department.email])
+    link = absolute_url(reverse("admin:services_case_change", args=[case.pk]))
+    return mail_queue_template(
+        key=f"services.event:{event.pk}:office",
+        to=case.department.email,
+        template=f"{TEMPLATES}/office",
+        context={"case": case, "event": event, "link": link},
+        language="de",
+    )
 
 
-def draft_link_send(*, draft_id: int, token: str, language: str) -> None:
-    draft = Draft.objects.select_related("service").filter(pk=draft_id).first()
-    if draft is None or not draft.email:
+def draft_link_queue(*, draft: Draft, token: str, language: str) -> None:
+    """Queue the e-mail with the link to resume an anonymous draft (once per draft)."""
+    if not draft.email:
         return
-    with translation.override(language):
-        context = {
+    mail_queue_template(
+        key=f"services.draft:{draft.pk}:link",
+        to=draft.email,
+        template=f"{TEMPLATES}/draft",
+        context={
             "draft": draft,
-            "link": absolute(reverse("services:draft_step", args=[token, 1])),
-        }
-        subject = render_to_string("services/email/draft_subject.txt", context).strip()
-        body = render_to_string("services/email/draft.txt", context)
-    EmailMessage(subject=subject, body=body, to=[draft.email]).send()
+            "link": absolute_url(reverse("services:draft_step", args=[token, 1])),
+        },
+        language=language,
+    )

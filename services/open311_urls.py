@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from services import open311
+from services.open311 import views as open311
 
 app_name = "open311"
 

@@ -10,6 +10,7 @@ from django.db.models import Aggregate, Count, DurationField, F, Prefetch, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from portal.i18n import language_normalise
 from services.models import (
     OPEN_STATUSES,
     Case,
@@ -19,10 +20,6 @@ from services.models import (
     Service,
     ServiceCategory,
 )
-
-
-def _lang(language: str) -> str:
-    return "en" if language.startswith("en") else "de"
 
 
 def field_is_visible(field: dict, answers: dict) -> bool:
@@ -41,7 +38,7 @@ def field_is_visible(field: dict, answers: dict) -> bool:
 
 
 def display_value(field: dict, value, language: str) -> str:
-    lang = _lang(language)
+    lang = language_normalise(language)
     if value in (None, "", [], {}):
         return "–"
     kind = field["type"]
@@ -67,7 +64,7 @@ def case_answers(*, case: Case, language: str) -> list[dict]:
 
 
 def answers_for(*, form_version, answers: dict, language: str) -> list[dict]:
-    lang = _lang(language)
+    lang = language_normalise(language)
     rows = []
     for step in form_version.steps:
         for field in step["fields"]:
@@ -86,7 +83,7 @@ def answers_for(*, form_version, answers: dict, language: str) -> list[dict]:
 
 def missing_answers(*, form_version, answers: dict, files: set[str], language: str) -> list[dict]:
     """Required questions of visible fields without an answer (e.g. a step was skipped)."""
-    lang = _lang(language)
+    lang = language_normalise(language)
     missing = []
     for index, step in enumerate(form_version.steps, start=1):
         for field in step["fields"]:
@@ -200,7 +197,8 @@ def _median_processing_times(cases) -> dict[str, timedelta]:
         "service__name", "submitted_at", "closed_at"
     ):
         durations.setdefault(name, []).append(closed_at - submitted)
-    return {name: statistics.median(values) for name, values in durations.items()}
+    # median() needs only ordering, + and / 2, which timedelta has; typeshed admits numbers only.
+    return {name: statistics.median(values) for name, values in durations.items()}  # type: ignore[type-var]
 
 
 def case_statistics(*, user) -> dict:

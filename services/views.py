@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.api import ApplicationError
+from portal.i18n import language_current, language_normalise
+from portal.tokens import token_hash, token_matches
 from services import selectors, services
 from services.forms import (
     CatalogueSearchForm,
@@ -86,7 +88,7 @@ def _draft(request, ref: str) -> Draft:
         if not request.user.is_authenticated:
             raise Http404
         return get_object_or_404(queryset, pk=int(ref), user=request.user)
-    draft = get_object_or_404(queryset, token_hash=services.hash_token(ref))
+    draft = get_object_or_404(queryset, token_hash=token_hash(ref))
     if draft.user_id is not None and draft.user_id != request.user.pk:
         raise Http404
     return draft
@@ -94,8 +96,7 @@ def _draft(request, ref: str) -> Draft:
 
 def _step_context(draft: Draft, ref: str, step: int, form: StepForm) -> dict:
     steps = draft.form_version.steps
-    language = translation.get_language()
-    lang = "en" if language.startswith("en") else "de"
+    lang = language_current()
     return {
         "draft": draft,
         "ref": ref,
@@ -183,7 +184,7 @@ def draft_review(request, ref: str):
         form_version=draft.form_version, answers=draft.answers, language=language
     )
     steps = draft.form_version.steps
-    lang = "en" if language.startswith("en") else "de"
+    lang = language_normalise(language)
     step_of_key = {f["key"]: i for i, s in enumerate(steps, start=1) for f in s["fields"]}
     for row in answers:
         row["step_number"] = step_of_key[row["key"]]
@@ -264,7 +265,8 @@ def case_message(request, reference: str):
             messages.success(request, _("Your message has been sent to the office."))
     else:
         for error in form.errors.values():
-            messages.error(request, error[0])
+            # ErrorList[i] is the message (a str); the stubs inherit UserList's item type.
+            messages.error(request, error[0])  # type: ignore[arg-type]
     return redirect(reverse("services:case_detail", args=[reference]) + "#nachrichten")
 
 
@@ -329,11 +331,7 @@ def case_attachment(request, reference: str, pk: int):
 
 def _anonymous_case(reference: str, token: str) -> Case:
     case = Case.objects.filter(reference=reference).select_related("service", "department").first()
-    if (
-        case is None
-        or not case.access_token_hash
-        or case.access_token_hash != services.hash_token(token)
-    ):
+    if case is None or not token_matches(token, case.access_token_hash):
         raise Http404
     return case
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from portal.api import ApplicationError
 from services import defects, services
 from services.models import CaseStatus, DefectFollower, DefectReport, DefectRoute
 from tests.services.test_filing import jpeg_with_gps
@@ -191,7 +192,7 @@ def test_reopening_is_refused_after_30_days(defect_service, citizen_a, case_work
     found.case.closed_at = timezone.now() - timedelta(days=31)
     found.case.save(update_fields=["status", "closed_at"])
 
-    with pytest.raises(services.ApplicationError, match="30"):
+    with pytest.raises(ApplicationError, match="30"):
         defects.report_request_reopen(report=found, user=citizen_a)
     found.refresh_from_db()
     assert found.reopen_requested_at is None

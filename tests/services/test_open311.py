@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from services import defects, open311
+from services import defects, services
 from services.models import Case, DefectReport
 from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME, report
 
@@ -18,7 +18,7 @@ BASE = "/open311/v2"
 
 @pytest.fixture
 def api_key(defect_service):
-    _key, raw = open311.key_create(name="Test-App")
+    _key, raw = services.key_create(name="Test-App")
     return raw
 
 
@@ -210,8 +210,6 @@ def test_requests_filters_by_id_code_status_and_dates(client, defect_service, ca
     old = report(category="green", latitude=51.57)
     Case.objects.filter(pk=old.case_id).update(submitted_at=timezone.now() - timedelta(days=120))
     light.case.department.members.add(case_worker)
-    from services import services
-
     services.case_transition(
         case=light.case, actor=case_worker, to_status="rejected", note="Erledigt"
     )

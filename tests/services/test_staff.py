@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from portal.api import ApplicationError
 from services import notifications, services
 from services.models import AccessLog, Case, CaseStatus
 from tests.services.factories import CaseFactory, ServiceFactory
@@ -161,7 +162,7 @@ def test_the_workflow_table(case_of_a, case_worker, start, target, allowed):
     if allowed:
         services.case_transition(case=case_of_a, actor=case_worker, to_status=target, note="Grund")
     else:
-        with pytest.raises(services.ApplicationError, match="kann nicht"):
+        with pytest.raises(ApplicationError, match="kann nicht"):
             services.case_transition(case=case_of_a, actor=case_worker, to_status=target, note="x")
 
     case_of_a.refresh_from_db()
@@ -198,7 +199,8 @@ def test_csv_export_follows_the_filters_and_is_logged(staff_client, tax_office, 
 
     response = staff_client.get("/admin/services/case/export.csv?status__exact=received")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][0] == "Aktenzeichen"
     assert [r[0] for r in rows[1:]] == ["CR-2026-000101"]
     assert rows[1][2] == "Erika"

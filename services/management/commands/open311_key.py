@@ -1,9 +1,8 @@
 """Issue or revoke an Open311 API key: ``manage.py open311_key "Name"`` / ``--revoke PREFIX``."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from services import open311
+from services import services
 from services.models import Open311Key
 
 
@@ -18,8 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, name=None, revoke=None, **options):
         if revoke:
-            count = Open311Key.objects.filter(prefix=revoke[:8], revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
+            count = services.keys_revoke(
+                keys=Open311Key.objects.filter(prefix=revoke[:8], revoked_at__isnull=True),
+                actor=None,
             )
             if not count:
                 raise CommandError(f"No active key begins with {revoke[:8]}.")
@@ -27,5 +27,5 @@ class Command(BaseCommand):
             return
         if not name:
             raise CommandError("Give the name of the key's user, or --revoke PREFIX.")
-        _key, raw = open311.key_create(name=name)
+        _key, raw = services.key_create(name=name)
         self.stdout.write(raw)

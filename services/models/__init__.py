@@ -1,0 +1,67 @@
+"""Serviceportal data: catalogue, versioned forms, cases with their events, files, messages,
+the Mängelmelder and Open311 keys. One module per sub-domain; every model is importable from
+here (migrations name ``services.models._attachment_path``)."""
+
+from services.models.cases import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    AccessAction,
+    AccessLog,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseQuerySet,
+    CaseStatus,
+    Draft,
+    EventKind,
+    Message,
+    ReferenceCounter,
+    _attachment_path,
+)
+from services.models.catalogue import (
+    FieldType,
+    FormField,
+    FormStep,
+    FormVersion,
+    LoginLevel,
+    Service,
+    ServiceCategory,
+)
+from services.models.defects import (
+    DEFECT_SERVICE_SLUG,
+    DefectCategory,
+    DefectFollower,
+    DefectReport,
+    DefectRoute,
+    Open311Key,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "DEFECT_SERVICE_SLUG",
+    "OPEN_STATUSES",
+    "AccessAction",
+    "AccessLog",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseQuerySet",
+    "CaseStatus",
+    "DefectCategory",
+    "DefectFollower",
+    "DefectReport",
+    "DefectRoute",
+    "Draft",
+    "EventKind",
+    "FieldType",
+    "FormField",
+    "FormStep",
+    "FormVersion",
+    "LoginLevel",
+    "Message",
+    "Open311Key",
+    "ReferenceCounter",
+    "Service",
+    "ServiceCategory",
+    "_attachment_path",
+]

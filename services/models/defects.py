@@ -1,0 +1,131 @@
+"""Serviceportal data: the Mängelmelder (defect reporter) and Open311 API keys."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Department
+from services.models.cases import Case
+
+DEFECT_SERVICE_SLUG = "maengelmelder"
+
+
+class DefectCategory(models.TextChoices):
+    ROAD = "road", _("Road damage")
+    LIGHT = "light", _("Street light out")
+    DUMPING = "dumping", _("Illegal dumping")
+    GREEN = "green", _("Green space")
+    SIGN = "sign", _("Traffic sign")
+    PLAYGROUND = "playground", _("Playground")
+    OTHER = "other", _("Other")
+
+
+class DefectRoute(models.Model):
+    """Which department handles which kind of defect."""
+
+    category = models.CharField(
+        _("category"), max_length=12, choices=DefectCategory.choices, unique=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("defect routing")
+        verbose_name_plural = _("defect routing")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} → {self.department}"
+
+
+class DefectReport(models.Model):
+    """The public side of a Mängelmelder case: what, where, and the city's public note.
+
+    Personal data (name, e-mail) stays on the case and is never shown publicly.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="defect")
+    category = models.CharField(_("category"), max_length=12, choices=DefectCategory.choices)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    address = models.CharField(_("location"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=2000)
+    public_note = models.CharField(_("public status note"), max_length=500, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    reopen_requested_at = models.DateTimeField(_("reopening requested"), null=True, blank=True)
+    open311_token = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-case__submitted_at"]
+        verbose_name = _("defect report")
+        verbose_name_plural = _("defect reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="services_defect_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(address="") | Q(latitude__isnull=False),
+                name="services_defect_has_a_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_category_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("services:defect_detail", args=[self.case.reference])
+
+
+class DefectFollower(models.Model):
+    """Someone who gets an e-mail when the report's status changes."""
+
+    report = models.ForeignKey(DefectReport, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(max_length=8, default="de")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "email"], name="services_follower_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Open311Key(models.Model):
+    """An API key for POSTing requests through Open311. Only its hash is stored."""
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("Who uses this key."))
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Open311 API key")
+        verbose_name_plural = _("Open311 API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

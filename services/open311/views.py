@@ -1,0 +1,214 @@
+"""Open311 GeoReport v2 views (discovery, services, requests, tokens). Thin: parse, call a
+service, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.api import ApplicationError
+from services import defects
+from services import services as case_services
+from services.models import OPEN_STATUSES, DefectCategory, DefectReport
+from services.open311.catalogue import (
+    api_services,
+    attributes,
+    defect_service_entries,
+    service_entry,
+    today,
+    visible_requests,
+)
+from services.open311.parsing import form_answers, parse_date
+from services.open311.rendering import (
+    DEFECT_PREFIX,
+    Open311Error,
+    absolute,
+    iso,
+    open311_view,
+    request_entry,
+    respond,
+)
+
+MAX_RESULTS = 1000
+DEFAULT_WINDOW = timedelta(days=90)
+
+
+def _check_key(raw: str) -> None:
+    if not raw:
+        raise Open311Error(403, "api_key is required")
+    if not case_services.key_is_valid(raw):
+        raise Open311Error(403, "api_key is not valid")
+
+
+@open311_view(["GET"])
+def discovery(request, *, fmt: str):
+    base = absolute(request, reverse("open311:root"))
+    return respond(
+        fmt,
+        "discovery",
+        {
+            "changeset": iso(today()),
+            "contact": settings.CITY_CONTACT_EMAIL,
+            "key_service": "API keys are issued by the City of Castrop-Rauxel: "
+            + settings.CITY_CONTACT_EMAIL,
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": iso(
+                        timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+                    ),
+                    "type": "production",
+                    "formats": ["application/json", "text/xml"],
+                }
+            ],
+        },
+    )
+
+
+@open311_view(["GET"])
+def service_list(request, *, fmt: str):
+    entries = defect_service_entries() + [
+        service_entry(s) for s in api_services().select_related("category")
+    ]
+    return respond(fmt, "services", entries)
+
+
+@open311_view(["GET"])
+def service_definition(request, code: str, *, fmt: str):
+    if code.startswith(DEFECT_PREFIX) and code[len(DEFECT_PREFIX) :] in DefectCategory.values:
+        return respond(fmt, "service_definition", {"service_code": code, "attributes": []})
+    service = api_services().filter(slug=code).first()
+    if service is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    return respond(
+        fmt, "service_definition", {"service_code": code, "attributes": attributes(service)}
+    )
+
+
+@open311_view(["GET", "POST"])
+def requests_collection(request, *, fmt: str):
+    if request.method == "POST":
+        return _create(request, fmt)
+    cases = visible_requests()
+    params = request.GET
+    if params.get("service_request_id"):
+        ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
+        cases = cases.filter(reference__in=ids)
+    else:
+        start = parse_date("start_date", params.get("start_date", ""))
+        end = parse_date("end_date", params.get("end_date", ""))
+        if start and end and start > end:
+            raise Open311Error(400, "start_date must be before end_date")
+        if start is None and end is None:
+            start = timezone.now() - DEFAULT_WINDOW
+        elif start is None:
+            start = end - DEFAULT_WINDOW
+        elif end is None:
+            end = start + DEFAULT_WINDOW
+        if end is not None and end - start > DEFAULT_WINDOW:
+            raise Open311Error(400, "the date range must not exceed 90 days")
+        cases = cases.filter(submitted_at__gte=start)
+        if end is not None:
+            cases = cases.filter(submitted_at__lte=end)
+        if params.get("service_code"):
+            codes = [c.strip() for c in params["service_code"].split(",")]
+            categories = [c[len(DEFECT_PREFIX) :] for c in codes if c.startswith(DEFECT_PREFIX)]
+            slugs = [c for c in codes if not c.startswith(DEFECT_PREFIX)]
+            cases = cases.filter(defect__category__in=categories) | cases.filter(
+                service__slug__in=slugs, defect__isnull=True
+            )
+        status = params.get("status", "")
+        statuses = {s.strip() for s in status.split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open or closed")
+        if statuses == {"open"}:
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif statuses == {"closed"}:
+            cases = cases.exclude(status__in=OPEN_STATUSES)
+    entries = [request_entry(request, c) for c in cases.order_by("-submitted_at")[:MAX_RESULTS]]
+    return respond(fmt, "service_requests", entries)
+
+
+@open311_view(["GET"])
+def request_detail(request, reference: str, *, fmt: str):
+    case = visible_requests().filter(reference=reference).first()
+    if case is None:
+        raise Open311Error(404, f"service_request_id {reference} not found")
+    return respond(fmt, "service_requests", [request_entry(request, case)])
+
+
+@open311_view(["GET"])
+def token_detail(request, token: str, *, fmt: str):
+    report = DefectReport.objects.filter(open311_token=token).select_related("case").first()
+    if report is None or not token:
+        raise Open311Error(404, f"token {token} not found")
+    return respond(
+        fmt, "service_requests", [{"service_request_id": report.case.reference, "token": token}]
+    )
+
+
+def _create(request, fmt: str) -> HttpResponse:
+    post = request.POST
+    _check_key(post.get("api_key", ""))
+    code = post.get("service_code", "")
+    if not code:
+        raise Open311Error(400, "service_code is required")
+    lat, lon = post.get("lat", ""), post.get("long", "")
+    try:
+        latitude = float(lat) if lat else None
+        longitude = float(lon) if lon else None
+    except ValueError as exc:
+        raise Open311Error(400, "lat and long must be numbers") from exc
+    name = " ".join(p for p in (post.get("first_name", ""), post.get("last_name", "")) if p)
+    try:
+        if code.startswith(DEFECT_PREFIX):
+            category = code[len(DEFECT_PREFIX) :]
+            if category not in DefectCategory.values:
+                raise Open311Error(404, f"service_code {code} not found")
+            if latitude is None and not post.get("address_string"):
+                raise Open311Error(400, "a location is required: lat and long, or address_string")
+            report = defects.report_submit(
+                category=category,
+                description=post.get("description", ""),
+                latitude=latitude,
+                longitude=longitude,
+                address=post.get("address_string", ""),
+                photos=[],
+                email=post.get("email", ""),
+                name=name,
+                user=None,
+                language="de",
+            )
+            reference = report.case.reference
+        else:
+            reference = _create_case(code, post, name)
+    except ApplicationError as exc:
+        raise Open311Error(400, exc.message) from exc
+    return respond(
+        fmt,
+        "service_requests",
+        [{"service_request_id": reference, "service_notice": None, "account_id": None}],
+        status=201,
+    )
+
+
+def _create_case(code: str, post, name: str) -> str:
+    service = api_services().filter(slug=code).first()
+    if service is None:
+        raise Open311Error(404, f"service_code {code} not found")
+    email = post.get("email", "").strip()
+    if not email:
+        raise Open311Error(400, "email is required for this service")
+    case, _token = case_services.case_submit_answers(
+        service=service,
+        answers=form_answers(service, post),
+        applicant_name=name or email,
+        applicant_email=email,
+        language="de",
+    )
+    return case.reference

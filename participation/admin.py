@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -30,7 +32,7 @@ from participation.models import (
 from portal.api import ApplicationError
 
 # One labelled input per date and time (the admin's split widget leaves its halves unlabelled).
-ONE_DATETIME_INPUT = {
+ONE_DATETIME_INPUT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.DateTimeField: {
         "form_class": forms.DateTimeField,
         "widget": forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"size": 16}),
@@ -93,13 +95,10 @@ class ConceptDocumentAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         for document in queryset:
             try:
-                version = services.document_publish(
-                    document=document, user=request.user, change_note=document.draft_change_note
-                )
+                version = services.document_publish_draft(document=document, user=request.user)
             except ApplicationError as exc:
                 self.message_user(request, f"{document}: {exc.message}", messages.ERROR)
                 continue
-            ConceptDocument.objects.filter(pk=document.pk).update(draft_change_note="")
             self.message_user(
                 request,
                 gettext("{document}: version {n} is published.").format(
@@ -111,8 +110,8 @@ class ConceptDocumentAdmin(admin.ModelAdmin):
 
 class PublishedSectionInline(admin.TabularInline):
     model = Section
-    fields = ["chapter", "number", "key", "title"]
-    readonly_fields = fields
+    readonly_fields = ("chapter", "number", "key", "title")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

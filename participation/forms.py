@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,13 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search the concept"), max_length=200, required=False)
 
 
+class FieldOfActionChoiceField(forms.ModelChoiceField):
+    """Shows each field of action by its label in the active language."""
+
+    def label_from_instance(self, obj: FieldOfAction) -> str:
+        return obj.label
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     description = forms.CharField(
@@ -43,7 +51,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What should be done, and how would it help the city?"),
     )
-    field_of_action = forms.ModelChoiceField(
+    field_of_action = FieldOfActionChoiceField(
         label=_("Field of action"),
         queryset=FieldOfAction.objects.order_by("order"),
         empty_label=_("Please choose"),
@@ -71,12 +79,9 @@ class ProposalForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["field_of_action"].label_from_instance = lambda f: f.label
-
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError(_("Please give both latitude and longitude, or neither."))
         return data
@@ -89,13 +94,19 @@ class SurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for q in questions:
-            common = {"label": q.text, "required": q.required}
+            label, required = q.text, q.required
             choices = [(c, c) for c in q.choice_list]
+            field: forms.Field
             if q.kind == QuestionKind.SINGLE:
-                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+                field = forms.ChoiceField(
+                    choices=choices, widget=forms.RadioSelect, label=label, required=required
+                )
             elif q.kind == QuestionKind.MULTIPLE:
                 field = forms.MultipleChoiceField(
-                    choices=choices, widget=forms.CheckboxSelectMultiple, **common
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    label=label,
+                    required=required,
                 )
             elif q.kind == QuestionKind.SCALE:
                 scale = [(str(n), str(n)) for n in range(1, 6)]
@@ -103,11 +114,15 @@ class SurveyForm(forms.Form):
                     choices=scale,
                     widget=forms.RadioSelect,
                     help_text=_("1 = not at all, 5 = very much"),
-                    **common,
+                    label=label,
+                    required=required,
                 )
             else:
                 field = forms.CharField(
-                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    label=label,
+                    required=required,
                 )
             self.fields[f"q{q.pk}"] = field
 

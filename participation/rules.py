@@ -1,9 +1,10 @@
 """Who may do what, and when: small predicates over (user, process, now).
 
-Roles: a visitor (anonymous), a citizen (an account with a verified e-mail address), a moderator
-and a council member (groups ``portal.models.Role``), staff (``is_staff``). What a citizen may do
-depends on which phases of the process are running; moderation does not.
-Role lookups are cached on the user object, so a page asks the database once.
+The roles come from ``portal.roles`` (one set of role predicates for the whole portal): a visitor
+(anonymous), a citizen (an account with a verified e-mail address), a moderator and a council
+member (groups ``portal.roles.Role``), staff (may log into the administration). This module adds
+the phases: what a citizen may do depends on which phases of the process are running;
+moderation does not. Role lookups are cached on the user object, so a page asks the database once.
 """
 
 from __future__ import annotations
@@ -11,48 +12,51 @@ from __future__ import annotations
 from datetime import datetime
 
 from participation.models import PhaseKind, Process
-from portal.models import Role
+from portal import roles
+from portal.roles import is_verified
 
-
-def _roles(user) -> set[str]:
-    if user is None or not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_participation_roles", None)
-    if cached is None:
-        from allauth.account.models import EmailAddress
-
-        cached = set(user.groups.values_list("name", flat=True))
-        if EmailAddress.objects.filter(user=user, verified=True).exists():
-            cached.add("verified")
-        if user.is_staff:
-            cached.add("staff")
-        if user.is_superuser:
-            cached.add("superuser")
-        user._participation_roles = cached
-    return cached
-
-
-def is_verified(user) -> bool:
-    return "verified" in _roles(user)
+__all__ = [
+    "can_answer_as_city",
+    "can_answer_survey",
+    "can_comment",
+    "can_decide_proposals",
+    "can_export_results",
+    "can_flag",
+    "can_follow",
+    "can_moderate",
+    "can_propose",
+    "can_react",
+    "can_reply",
+    "can_see_results",
+    "can_support",
+    "is_verified",
+    "phase_running",
+    "survey_has_ended",
+]
 
 
 def can_moderate(user) -> bool:
-    roles = _roles(user)
-    return Role.MODERATOR.value in roles or "superuser" in roles
+    return roles.is_moderator(user)
 
 
 def can_answer_as_city(user) -> bool:
     return can_moderate(user)
 
 
-def _running(process: Process, kind: str, now: datetime) -> bool:
+def can_decide_proposals(user) -> bool:
+    """Staff and moderators change a proposal's status."""
+    return roles.is_staff_member(user) or roles.is_moderator(user)
+
+
+def phase_running(process: Process, kind: str, now: datetime) -> bool:
     return kind in process.active_kinds(now)
 
 
 def can_comment(user, process: Process, now: datetime) -> bool:
     """Verified accounts comment while the commenting or the proposal phase runs."""
     return is_verified(user) and (
-        _running(process, PhaseKind.COMMENTING, now) or _running(process, PhaseKind.PROPOSALS, now)
+        phase_running(process, PhaseKind.COMMENTING, now)
+        or phase_running(process, PhaseKind.PROPOSALS, now)
     )
 
 
@@ -67,22 +71,23 @@ def can_react(user, process: Process, now: datetime) -> bool:
 
 def can_flag(user) -> bool:
     """Flagging is always possible for an account: abuse does not wait for a phase."""
-    return user is not None and user.is_authenticated
+    return roles.is_authenticated(user)
 
 
 def can_propose(user, process: Process, now: datetime) -> bool:
-    return is_verified(user) and _running(process, PhaseKind.PROPOSALS, now)
+    return is_verified(user) and phase_running(process, PhaseKind.PROPOSALS, now)
 
 
 def can_support(user, process: Process, now: datetime) -> bool:
     """Supports are collected during the commenting and the proposal phase."""
     return is_verified(user) and (
-        _running(process, PhaseKind.PROPOSALS, now) or _running(process, PhaseKind.COMMENTING, now)
+        phase_running(process, PhaseKind.PROPOSALS, now)
+        or phase_running(process, PhaseKind.COMMENTING, now)
     )
 
 
 def can_answer_survey(user, process: Process, now: datetime) -> bool:
-    return is_verified(user) and _running(process, PhaseKind.SURVEY, now)
+    return is_verified(user) and phase_running(process, PhaseKind.SURVEY, now)
 
 
 def survey_has_ended(process: Process, now: datetime) -> bool:
@@ -92,13 +97,16 @@ def survey_has_ended(process: Process, now: datetime) -> bool:
 
 def can_see_results(user, process: Process, now: datetime) -> bool:
     """Everyone once the survey phase has ended; the council, moderators and staff earlier."""
-    roles = _roles(user)
-    insiders = {Role.COUNCIL_MEMBER.value, Role.MODERATOR.value, "staff"}
-    return survey_has_ended(process, now) or bool(roles & insiders)
+    return (
+        survey_has_ended(process, now)
+        or roles.is_council_member(user)
+        or roles.is_moderator(user)
+        or roles.is_staff_member(user)
+    )
 
 
 def can_export_results(user) -> bool:
-    return "staff" in _roles(user)
+    return roles.is_staff_member(user)
 
 
 def can_follow(user) -> bool:

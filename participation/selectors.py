@@ -144,7 +144,7 @@ def _word_diff(old: str, new: str) -> SafeString:
     """Word-level diff as escaped text with <ins> and <del> (their labels are in the template's
     CSS and visually hidden text, so the marks read without colour)."""
     a, b = TOKEN.findall(old), TOKEN.findall(new)
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append(escape("".join(a[i1:i2])))
@@ -222,7 +222,7 @@ def comment_threads(*, comments, user) -> list[Comment]:
     """Top-level comments with ``thread_replies`` (all levels, in order) for a page.
     One query: visibility, authors and agree counts in it."""
     rows = list(
-        comments.visible_to(user)
+        comments.visible_to(user, moderator=rules.can_moderate(user))
         .select_related("author", "section__version")
         .annotate(agree_count=Count("reactions", distinct=True))
         .order_by("created_at", "pk")
@@ -304,7 +304,7 @@ def supported_ids(*, user, proposals) -> set[int]:
 
 def follows(*, user) -> dict:
     """What the user follows, for the follow buttons (one query)."""
-    result = {"process": set(), "proposal": set(), "section": set()}
+    result: dict[str, set[int | str]] = {"process": set(), "proposal": set(), "section": set()}
     if not user.is_authenticated:
         return result
     for f in Follow.objects.filter(user=user):
@@ -359,17 +359,18 @@ def survey_results(*, survey: Survey) -> dict:
     return {"total": total, "questions": rows}
 
 
-def survey_rows(*, survey: Survey) -> tuple[list[str], list[list[str]]]:
-    """Header and rows for the staff CSV export: one row per response, no personal data."""
+def survey_rows(*, survey: Survey) -> tuple[list[str], list[list]]:
+    """Header and rows for the staff CSV export: one row per response, no personal data.
+    The values are the stored ones (texts, numbers, times); the CSV writer formats them."""
     questions = list(survey.questions.all())
     header = ["response", "created_at", *[q.text for q in questions]]
     lines = []
     for response in survey.responses.prefetch_related("answers").order_by("pk"):
         values = {a.question_id: a.value for a in response.answers.all()}
-        line = [str(response.pk), response.created_at.isoformat()]
+        line: list = [response.pk, response.created_at]
         for q in questions:
             v = values.get(q.pk, "")
-            line.append("; ".join(v) if isinstance(v, list) else str(v))
+            line.append("; ".join(v) if isinstance(v, list) else v)
         lines.append(line)
     return header, lines
 
@@ -419,7 +420,11 @@ def personal_data(*, user) -> dict:
     return {
         "comments": [
             {
-                "on": f"section {c.section.key}" if c.section_id else f"proposal {c.proposal_id}",
+                "on": (
+                    f"section {c.section.key}"
+                    if c.section is not None
+                    else f"proposal {c.proposal_id}"
+                ),
                 "body": c.body,
                 "status": c.status,
                 "written_at": c.created_at.isoformat(),

@@ -1,6 +1,7 @@
 """Editors publish the draft and turn accepted proposals into projects in the admin."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 
 from participation import services
 from participation.models import ConceptDocument, Project, Proposal
@@ -32,6 +33,12 @@ def test_the_publish_action_creates_a_version_with_the_drafts_change_note(client
     assert version.published_by == editor
     document.refresh_from_db()
     assert document.draft_change_note == ""
+    assert LogEntry.objects.filter(
+        object_id=str(document.pk),
+        content_type__model="conceptdocument",
+        user=editor,
+        change_message="Published version 2.",
+    ).exists()
 
 
 def test_publishing_an_unchanged_draft_shows_why_and_creates_nothing(client, document, editor):
@@ -80,3 +87,10 @@ def test_an_accepted_proposal_becomes_a_project_by_admin_action(
     project = Project.objects.get()
     assert project.proposal == Proposal.objects.get(pk=proposal.pk)
     assert project.title == "Sensorbank"
+    assert proposal.events.get().actor == editor  # the status change's own history row
+    assert LogEntry.objects.filter(
+        object_id=str(proposal.pk),
+        content_type__model="proposal",
+        user=editor,
+        change_message=f"Turned into the project “{project.slug}”.",
+    ).exists()

@@ -175,7 +175,7 @@ def test_a_reply_is_threaded_and_mails_the_author_and_followers(
 def test_notifying_twice_sends_one_mail(
     process, document, citizen_a, council_member, django_capture_on_commit_callbacks
 ):
-    from participation import notifications
+    from participation.services import notifications
 
     Follow.objects.create(user=council_member, document=document, section_key="wlan")
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,7 +184,8 @@ def test_notifying_twice_sends_one_mail(
         )
     sent = len(mail.outbox)
 
-    assert notifications.comment_notify(comment_id=comment.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.comment_notify(comment=comment) == 0
     assert len(mail.outbox) == sent == 1
 
 

@@ -195,8 +195,8 @@ def test_citizens_cannot_change_a_proposals_status(process, field, citizen_a, ci
 def test_followers_of_the_process_hear_of_a_new_proposal_once(
     process, field, citizen_a, citizen_b, django_capture_on_commit_callbacks
 ):
-    from participation import notifications
     from participation.models import Follow
+    from participation.services import notifications
 
     Follow.objects.create(user=citizen_b, process=process)
     Follow.objects.create(user=citizen_a, process=process)
@@ -207,5 +207,6 @@ def test_followers_of_the_process_hear_of_a_new_proposal_once(
 
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]  # not the author
     assert "Bücherschrank mit QR-Code" in mail.outbox[0].subject
-    assert notifications.proposal_created_notify(proposal_id=proposal.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.proposal_created_notify(proposal=proposal) == 0
     assert len(mail.outbox) == 1

@@ -146,7 +146,7 @@ def test_staff_export_the_responses_as_csv(client, survey, citizen_a):
     client.force_login(UserFactory(email="amt@stadt.example", staff=True))
     response = client.get(f"/mitmachen/umfragen/{survey.pk}/export.csv")
 
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "Lieblingsdienst?" in text.splitlines()[0]
     assert 'App;"Park; Bahnhof";3;Bänke' in text
@@ -170,3 +170,22 @@ def test_staff_invite_by_email_and_a_wrong_address_changes_nothing(
     assert survey.invitations.count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["gast@example.org", "nachbar@example.org"]
     assert "/einladung/" in mail.outbox[0].body
+
+
+def test_the_csv_export_neutralises_a_formula_typed_by_a_citizen(client, survey, citizen_a):
+    questions = list(survey.questions.all())
+    formula = '=HYPERLINK("http://evil.example","Klick")'
+    services.survey_respond(
+        survey=survey,
+        user=citizen_a,
+        answers=dict(zip([q.pk for q in questions], ["App", [], 3, formula], strict=True)),
+    )
+    client.force_login(UserFactory(email="amt@stadt.example", staff=True))
+
+    response = client.get(f"/mitmachen/umfragen/{survey.pk}/export.csv")
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = text.splitlines()[1]
+    assert row.endswith('"\'=HYPERLINK(""http://evil.example"",""Klick"")"')
+    assert ";=" not in row
+    assert text.endswith("\r\n")  # the spreadsheet flavour: semicolons, CRLF, a BOM

@@ -1,0 +1,68 @@
+"""Beteiligungsplattform data: the concept as a versioned document, participation processes with
+phases, comments, proposals, surveys, follows, and the portfolio of digitalisation projects.
+
+One module per sub-domain; every model is importable from ``participation.models``."""
+
+from participation.models.comments import (
+    Comment,
+    CommentQuerySet,
+    CommentReaction,
+    CommentStatus,
+    Flag,
+)
+from participation.models.concept import (
+    ConceptDocument,
+    DocumentVersion,
+    FieldOfAction,
+    Section,
+    StrategicGoal,
+)
+from participation.models.follows import Follow
+from participation.models.portfolio import Milestone, Project, ProjectStatus, ProjectUpdate
+from participation.models.processes import Moderation, Phase, PhaseKind, Process
+from participation.models.proposals import (
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    ProposalSupport,
+)
+from participation.models.surveys import (
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyInvitation,
+)
+
+__all__ = [
+    "Answer",
+    "Comment",
+    "CommentQuerySet",
+    "CommentReaction",
+    "CommentStatus",
+    "ConceptDocument",
+    "DocumentVersion",
+    "FieldOfAction",
+    "Flag",
+    "Follow",
+    "Milestone",
+    "Moderation",
+    "Phase",
+    "PhaseKind",
+    "Process",
+    "Project",
+    "ProjectStatus",
+    "ProjectUpdate",
+    "Proposal",
+    "ProposalEvent",
+    "ProposalStatus",
+    "ProposalSupport",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "Section",
+    "StrategicGoal",
+    "Survey",
+    "SurveyInvitation",
+]

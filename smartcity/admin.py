@@ -41,8 +41,7 @@ class ChannelInline(admin.TabularInline):
 
 class DeviceTokenInline(admin.TabularInline):
     model = DeviceToken
-    fields = ["prefix", "created_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("prefix", "created_at", "revoked_at")
     extra = 0
     can_delete = False
 
@@ -69,7 +68,7 @@ class PoleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:  # a new pole gets the channels of its capabilities and its first token
             services.channels_create_defaults(pole=obj)
-            self._show_token(request, obj, services.pole_token_rotate(pole=obj))
+            self._show_token(request, obj, services.pole_token_rotate(pole=obj, actor=request.user))
 
     def _show_token(self, request, pole, token: str) -> None:
         self.message_user(
@@ -83,18 +82,20 @@ class PoleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Rotate the device token (shown once)"))
     def rotate_token(self, request, queryset):
         for pole in queryset:
-            self._show_token(request, pole, services.pole_token_rotate(pole=pole))
+            self._show_token(
+                request, pole, services.pole_token_rotate(pole=pole, actor=request.user)
+            )
 
     @admin.action(description=_("Revoke the device token"))
     def revoke_token(self, request, queryset):
         for pole in queryset:
-            services.pole_token_revoke(pole=pole)
+            services.pole_token_revoke(pole=pole, actor=request.user)
         self.message_user(request, gettext("Tokens revoked."), messages.SUCCESS)
 
     @admin.action(description=_("Create the channels of the pole's capabilities"))
     def create_channels(self, request, queryset):
         for pole in queryset:
-            services.channels_create_defaults(pole=pole)
+            services.channels_create_defaults(pole=pole, actor=request.user)
         self.message_user(request, gettext("Channels created."), messages.SUCCESS)
 
 
@@ -147,12 +148,13 @@ class IngestBatchAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Process again (dead letters)"))
     def requeue(self, request, queryset):
-        batches = list(queryset.exclude(status=BatchStatus.DONE))
-        for batch in batches:
-            services.batch_requeue(batch=batch)
+        requeued = sum(
+            services.batch_requeue(batch=batch, actor=request.user)
+            for batch in queryset.exclude(status=BatchStatus.DONE)
+        )
         self.message_user(
             request,
-            gettext("{n} batches queued again.").format(n=len(batches)),
+            gettext("{n} batches queued again.").format(n=requeued),
             messages.SUCCESS,
         )
 

@@ -127,7 +127,7 @@ def _lamp_events(start: datetime, end: datetime, *, fault: bool) -> list[dict]:
         level = simulation.light_level(ts.astimezone(simulation.BERLIN))
         if level != previous:
             state = {0: "off", 100: "on"}.get(level, "dimmed")
-            event = {"type": "lamp", "ts": ts.isoformat(), "state": state}
+            event: dict[str, object] = {"type": "lamp", "ts": ts.isoformat(), "state": state}
             if state == "dimmed":
                 event["level"] = level
             events.append(event)

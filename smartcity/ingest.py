@@ -119,7 +119,7 @@ def parse_readings(
         # in range) is accepted here without a function call; anything else takes the full
         # checks below, which give the same result and the reason of a rejection.
         key, raw_ts, raw = item.get("channel"), item.get("ts"), item.get("value")
-        if type(key) is str and type(raw_ts) is str and type(raw) in (float, int):
+        if type(key) is str and type(raw_ts) is str and (type(raw) is float or type(raw) is int):
             spec = bounds.get(key)
             ts = times.get(raw_ts)
             if spec is not None and ts is not None:
@@ -140,8 +140,9 @@ def parse_readings(
             raw_ts = item.get("ts")
             ts = times.get(raw_ts) if isinstance(raw_ts, str) else None
             if ts is None:
-                ts = parse_time(raw_ts, now).isoformat()
-                times[raw_ts] = ts
+                ts = parse_time(raw_ts, now).isoformat()  # rejects anything but a string
+                if isinstance(raw_ts, str):
+                    times[raw_ts] = ts
             value = check_value(item.get("value"), channel)
         except ItemError as exc:
             result.rejected.append({"index": index, "code": exc.code, "error": exc.message})
@@ -210,7 +211,11 @@ def _event(item: dict, pole: Pole, channels: dict[str, Channel], now: datetime) 
             raise ItemError("detail_invalid", _("detail must be a text of at most 200 characters."))
         event["detail"] = detail
         if state != LampState.FAULT:
-            level = {LampState.ON: 100, LampState.OFF: 0}.get(state, event.get("level"))
+            level = (
+                event["level"]
+                if state == LampState.DIMMED
+                else {LampState.ON: 100, LampState.OFF: 0}[state]
+            )
             try:
                 light = _channel_of_kind(channels, ChannelKind.LIGHT_LEVEL)
             except ItemError:

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ChannelKind(models.TextChoices):
@@ -100,6 +104,12 @@ class Pole(models.Model):
     )
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
 
+    # Not stored: set on the poles that ``selectors.poles_overview`` returns.
+    state: str
+    state_label: StrOrPromise
+    open_alarms: int
+    latest: dict[str, Channel]
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("pole")
@@ -124,10 +134,6 @@ class Pole(models.Model):
     @property
     def has_charger(self) -> bool:
         return self.charger_connectors > 0
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def mosquitto_hash(password: str, *, salt: bytes | None = None, iterations: int = 101) -> str:

@@ -11,7 +11,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role
+from portal.roles import Role, users_with_role
+from portal.tokens import token_hash
 from smartcity.models import (
     ENVIRONMENT_KINDS,
     Alarm,
@@ -24,7 +25,6 @@ from smartcity.models import (
     Pole,
     PoleStatus,
     Reading,
-    hash_token,
 )
 
 
@@ -38,7 +38,7 @@ def pole_for_token(authorization: str) -> Pole | None:
 
 def pole_for_secret(token: str) -> Pole | None:
     found = (
-        DeviceToken.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        DeviceToken.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .exclude(pole__status=PoleStatus.RETIRED)
         .select_related("pole")
         .first()
@@ -48,18 +48,24 @@ def pole_for_secret(token: str) -> Pole | None:
 
 def personal_data(*, user) -> dict:
     """Smart City keeps no personal data of citizens; operators' acknowledgements are listed."""
-    from smartcity.models import Alarm
-
     return {
         "acknowledged_alarms": [
             {
                 "pole": a.pole.number,
-                "acknowledged_at": a.acknowledged_at.isoformat(),
+                "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
                 "note": a.note,
             }
             for a in Alarm.objects.filter(acknowledged_by=user).select_related("pole")
         ]
     }
+
+
+def operators_to_notify() -> list[tuple[int, str]]:
+    """``(user id, e-mail address)`` of every active operator and superuser with an address:
+    the recipients of the alarm e-mail (the same people ``portal.roles.is_operator`` admits)."""
+    return list(
+        users_with_role(Role.OPERATOR).exclude(email="").values_list("pk", "email").order_by("pk")
+    )
 
 
 # --- Dashboards ----------------------------------------------------------------------------------
@@ -79,10 +85,6 @@ class PoleState(models.TextChoices):
     OFFLINE = "offline", _("Offline")
     MAINTENANCE = "maintenance", _("Maintenance")
     RETIRED = "retired", _("Retired")
-
-
-def user_is_operator(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR))
 
 
 def pole_state(pole: Pole, open_kinds: set[str]) -> str:
@@ -137,24 +139,24 @@ def chart_series(*, channel: Channel, range_key: str, now: datetime | None = Non
         if len(raw) <= MAX_POINTS:
             return {"source": "raw", "points": [(ts, v, v, v) for ts, v in raw]}
     if range_key == "1y":
-        rows = (
+        daily = (
             DailyRollup.objects.filter(channel=channel, day__gte=since.date())
             .order_by("day")
             .values_list("day", "minimum", "total", "count", "maximum")
         )
         points = [
             (datetime.combine(day, time.min, tzinfo=UTC), low, total / n, high)
-            for day, low, total, n, high in rows
+            for day, low, total, n, high in daily
         ]
         return {"source": "daily", "points": points}
-    rows = (
+    hourly = (
         HourlyRollup.objects.filter(channel=channel, hour__gte=since, hour__lte=now)
         .order_by("hour")
         .values_list("hour", "minimum", "total", "count", "maximum")
     )
     return {
         "source": "hourly",
-        "points": [(hour, low, total / n, high) for hour, low, total, n, high in rows],
+        "points": [(hour, low, total / n, high) for hour, low, total, n, high in hourly],
     }
 
 

@@ -26,7 +26,8 @@ def detect_offline_poles() -> int:
 
 @shared_task
 def notify_alarms() -> int:
-    # Idempotent: alarms are claimed through notified_at before the e-mail is sent.
+    # Idempotent: alarms are claimed through notified_at in the transaction that puts their
+    # e-mails in the outbox (keyed by the batch), which sends and retries them.
     return services.alarms_notify()
 
 

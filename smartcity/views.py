@@ -3,14 +3,10 @@ dashboards (map and list, pole pages with charts, alarms, fleet)."""
 
 from __future__ import annotations
 
-import csv
-import functools
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,18 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import maps
+from portal.exports import csv_response
+from portal.roles import is_operator, role_required
 from smartcity import selectors, services
 from smartcity.models import ENVIRONMENT_KINDS, Alarm, Channel, LampEvent, Pole, PoleStatus
-
-MAP = {"center": [51.5600, 7.3100]}
-
-
-def _map_settings() -> dict:
-    return {
-        **MAP,
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-    }
 
 
 def _is_htmx(request) -> bool:
@@ -39,18 +28,8 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def operator_required(view):
-    """Signed in and a smart-city operator (or superuser); others get the login or 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.user_is_operator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+operator_required = role_required(is_operator)
+"""Signed in and a smart-city operator (or superuser); others get the login or 403."""
 
 
 # --- Public --------------------------------------------------------------------------------------
@@ -61,32 +40,34 @@ def index(request):
     return render(
         request,
         "smartcity/index.html",
-        {"is_operator": selectors.user_is_operator(request.user)},
+        {"is_operator": is_operator(request.user)},
     )
 
 
-def _geojson(poles, url_name: str) -> dict:
+def _geojson(poles, url_name: str, *, marker_by: str) -> dict:
+    """The poles as map points, coloured (and labelled in words) by ``state`` or ``band``."""
     features = []
     for pole in poles:
         pm10 = pole.latest.get("pm10")
         band, band_label = selectors.air_quality_band(pm10.latest_value if pm10 else None)
+        state_label = str(pole.state_label)
+        marker, marker_label = (
+            (band, band_label) if marker_by == "band" else (pole.state, state_label)
+        )
         features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(pole.longitude), float(pole.latitude)],
-                },
-                "properties": {
-                    "number": pole.number,
-                    "name": pole.name,
-                    "state": pole.state,
-                    "state_label": str(pole.state_label),
-                    "band": band,
-                    "band_label": band_label,
-                    "url": reverse(url_name, args=[pole.number]),
-                },
-            }
+            maps.point_feature(
+                latitude=pole.latitude,
+                longitude=pole.longitude,
+                url=reverse(url_name, args=[pole.number]),
+                label=f"{pole.number} {pole.name}: {marker_label}",
+                marker=marker,
+                number=pole.number,
+                name=pole.name,
+                state=pole.state,
+                state_label=state_label,
+                band=band,
+                band_label=band_label,
+            )
         )
     return {"type": "FeatureCollection", "features": features}
 
@@ -111,7 +92,6 @@ def environment(request):
             "rows": _environment_rows(poles),
             "kinds": ENVIRONMENT_KINDS,
             "scale": selectors.PM10_SCALE,
-            "map": _map_settings(),
         },
     )
 
@@ -119,7 +99,9 @@ def environment(request):
 @require_GET
 def environment_geojson(request):
     return JsonResponse(
-        _geojson(selectors.poles_overview(public=True), "smartcity:environment_pole")
+        _geojson(
+            selectors.poles_overview(public=True), "smartcity:environment_pole", marker_by="band"
+        )
     )
 
 
@@ -202,6 +184,12 @@ def open_data(request):
     )
 
 
+def _export_error(fmt: str, error: str) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse({"message": error}, status=400)
+    return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def open_data_export(request, fmt: str):
     """Hourly values (min, mean, max, count) of one pole for a date range, CSV or JSON."""
@@ -212,21 +200,16 @@ def open_data_export(request, fmt: str):
     end = _parse_day(request.GET.get("bis"), today)
     pole = Pole.objects.filter(number=request.GET.get("mast", ""), has_environment=True).first()
     channel = request.GET.get("kanal") or None
-    error = None
     if pole is None:
-        error = _("Choose a pole with environment sensors.")
-    elif start is None or end is None:
-        error = _("Dates must be written as YYYY-MM-DD.")
-    elif start > end:
-        error = _("The start date must not be after the end date.")
-    elif (end - start).days > 366:
-        error = _("At most one year per download.")
-    elif channel and channel not in [str(k) for k in ENVIRONMENT_KINDS]:
-        error = _("Unknown measurement.")
-    if error:
-        if fmt == "json":
-            return JsonResponse({"message": error}, status=400)
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+        return _export_error(fmt, _("Choose a pole with environment sensors."))
+    if start is None or end is None:
+        return _export_error(fmt, _("Dates must be written as YYYY-MM-DD."))
+    if start > end:
+        return _export_error(fmt, _("The start date must not be after the end date."))
+    if (end - start).days > 366:
+        return _export_error(fmt, _("At most one year per download."))
+    if channel and channel not in [str(k) for k in ENVIRONMENT_KINDS]:
+        return _export_error(fmt, _("Unknown measurement."))
     rows = selectors.hourly_values(pole=pole, channel_key=channel, start=start, end=end)
     licence = f"{settings.SMARTCITY_DATA_LICENCE} ({settings.SMARTCITY_DATA_LICENCE_URL})"
     attribution = _("Source: City of Castrop-Rauxel, smart poles")
@@ -257,26 +240,27 @@ def open_data_export(request, fmt: str):
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write(f"# {attribution}. {_('Licence')}: {licence}\n")
-        writer = csv.writer(response)
-        writer.writerow(["pole", "channel", "unit", "hour_utc", "min", "mean", "max", "count"])
-        for r in rows.iterator():
-            writer.writerow(
-                [
-                    pole.number,
-                    r.channel.key,
-                    r.channel.unit,
-                    r.hour.isoformat(),
-                    r.minimum,
-                    round(r.mean, 3),
-                    r.maximum,
-                    r.count,
-                ]
-            )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    return csv_response(
+        filename=f"{filename}.csv",
+        flavour="data",
+        preamble=[f"{attribution}. {_('Licence')}: {licence}"],
+        header=["pole", "channel", "unit", "hour_utc", "min", "mean", "max", "count"],
+        rows=(
+            [
+                pole.number,
+                r.channel.key,
+                r.channel.unit,
+                r.hour,
+                r.minimum,
+                round(r.mean, 3),
+                r.maximum,
+                r.count,
+            ]
+            for r in rows.iterator()
+        ),
+    )
 
 
 # --- Operators -----------------------------------------------------------------------------------
@@ -286,7 +270,7 @@ def open_data_export(request, fmt: str):
 @require_GET
 def dashboard(request):
     poles = selectors.poles_overview()
-    context = {"poles": poles, "map": _map_settings(), "fleet": selectors.fleet_summary()}
+    context = {"poles": poles, "fleet": selectors.fleet_summary()}
     template = (
         "smartcity/includes/pole_table.html" if _is_htmx(request) else "smartcity/dashboard.html"
     )
@@ -296,7 +280,7 @@ def dashboard(request):
 @operator_required
 @require_GET
 def dashboard_geojson(request):
-    return JsonResponse(_geojson(selectors.poles_overview(), "smartcity:pole"))
+    return JsonResponse(_geojson(selectors.poles_overview(), "smartcity:pole", marker_by="state"))
 
 
 @operator_required
@@ -343,15 +327,15 @@ def pole_chart_csv(request, number: str, key: str):
     channel = _operator_channel(number, key)
     range_key = selectors.parse_range(request.GET.get("zeitraum"))
     series = selectors.chart_series(channel=channel, range_key=range_key)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{channel.pole.number}-{channel.key}-{range_key}.csv"'
+    return csv_response(
+        filename=f"{channel.pole.number}-{channel.key}-{range_key}.csv",
+        flavour="data",
+        header=["time_utc", "min", "mean", "max", "source", "unit"],
+        rows=(
+            [ts, low, round(mean, 3), high, series["source"], channel.unit]
+            for ts, low, mean, high in series["points"]
+        ),
     )
-    writer = csv.writer(response)
-    writer.writerow(["time_utc", "min", "mean", "max", "source", "unit"])
-    for ts, low, mean, high in series["points"]:
-        writer.writerow([ts.isoformat(), low, round(mean, 3), high, series["source"], channel.unit])
-    return response
 
 
 @operator_required

@@ -2,8 +2,10 @@
 the device API is in the OpenAPI schema."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 
-from smartcity.models import BatchStatus, IngestBatch, Pole, Reading, hash_token
+from portal.tokens import token_hash
+from smartcity.models import BatchStatus, IngestBatch, Pole, Reading
 from tests.smartcity.test_ingest import ago
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +30,44 @@ def test_rotating_a_token_in_the_admin_shows_the_new_token_once(admin_client, po
     assert len(shown) == 1
     new_token = shown[0].rsplit(": ", 1)[1]
     active = pole.tokens.get(revoked_at__isnull=True)
-    assert active.token_hash == hash_token(new_token)
+    assert active.token_hash == token_hash(new_token)
     assert (
         new_token
         not in admin_client.get(f"/admin/smartcity/pole/{pole.pk}/change/").content.decode()
     )
+
+
+def test_rotating_a_token_in_the_admin_writes_a_history_entry_without_the_token(
+    admin_client, staff_with_mfa, pole, token
+):
+    response = admin_client.post(
+        "/admin/smartcity/pole/",
+        {"action": "rotate_token", "_selected_action": [pole.pk]},
+        follow=True,
+    )
+    new_token = str(next(iter(response.context["messages"]))).rsplit(": ", 1)[1]
+
+    entry = LogEntry.objects.get(object_id=str(pole.pk))
+    assert entry.user == staff_with_mfa
+    assert entry.get_change_message() == f"Device token rotated (new token {new_token[:6]}…)."
+    history = admin_client.get(f"/admin/smartcity/pole/{pole.pk}/history/").content.decode()
+    assert "Device token rotated" in history
+    assert new_token not in history
+
+
+def test_revoking_and_requeueing_in_the_admin_are_in_the_history(admin_client, pole, token):
+    admin_client.post(
+        "/admin/smartcity/pole/", {"action": "revoke_token", "_selected_action": [pole.pk]}
+    )
+    batch = IngestBatch.objects.create(
+        pole=pole, kind="readings", payload={"readings": []}, status=BatchStatus.DEAD
+    )
+    admin_client.post(
+        "/admin/smartcity/ingestbatch/", {"action": "requeue", "_selected_action": [batch.pk]}
+    )
+
+    messages = set(LogEntry.objects.values_list("change_message", flat=True))
+    assert messages == {"Device token revoked.", "Queued to be processed again."}
 
 
 def test_revoking_in_the_admin_locks_the_pole_out(admin_client, device, pole):
@@ -103,7 +138,7 @@ def test_a_pole_added_in_the_admin_gets_its_channels_and_a_token_shown_once(admi
     assert {c.key for c in pole.channels.all()} >= {"pm10", "no2", "light_level"}
     shown = next(str(m) for m in response.context["messages"] if "Token" in str(m))
     token = shown.rsplit(": ", 1)[1]
-    assert pole.tokens.get().token_hash == hash_token(token)
+    assert pole.tokens.get().token_hash == token_hash(token)
 
 
 def test_deleting_a_pole_in_the_admin_deletes_its_readings(admin_client, device, pole):

@@ -1,13 +1,20 @@
 """Alarms: thresholds with hysteresis, EU default limits, lamp faults, offline poles, e-mail."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone
 
+from portal.models import MailStatus, OutgoingEmail, Role
+from portal.tasks import mail_dispatch
 from smartcity import services
 from smartcity.models import Alarm, AlarmKind, Threshold
+from tests.factories import UserFactory
 from tests.smartcity.test_ingest import ago
 
 pytestmark = pytest.mark.django_db
@@ -123,21 +130,99 @@ def test_a_pole_in_maintenance_is_not_reported_offline(pole):
     assert services.poles_detect_offline() == 0
 
 
-def test_operators_get_one_mail_for_new_alarms_and_then_a_pause(pole, operator, noise_limit):
+def test_operators_get_one_mail_for_new_alarms_and_then_a_pause(
+    pole, operator, noise_limit, django_capture_on_commit_callbacks
+):
     send(pole, "noise", 75, 10)
 
-    assert services.alarms_notify() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [operator.email]
     assert pole.number in mail.outbox[0].body
+    assert mail.outbox[0].body.endswith("/smartcity/betrieb/alarme/")
 
     send(pole, "noise", 55, 9)
     send(pole, "noise", 80, 8)
-    assert services.alarms_notify() == 0  # rate limit: the next mail waits
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify() == 0  # rate limit: the next mail waits
     assert len(mail.outbox) == 1
     later = timezone.now() + timedelta(minutes=16)
-    assert services.alarms_notify(now=later) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify(now=later) == 1
     assert len(mail.outbox) == 2
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail relay that is down."""
+
+    def send_messages(self, email_messages):
+        raise OSError("Connection refused")
+
+
+def test_a_refused_alarm_e_mail_stays_in_the_outbox_and_goes_out_on_the_next_dispatch(
+    settings, pole, operator, noise_limit, django_capture_on_commit_callbacks
+):
+    send(pole, "noise", 75, 10)
+    alarm = Alarm.objects.get()
+    settings.EMAIL_BACKEND = "tests.smartcity.test_alarms.RefusingBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify() == 1
+
+    email = OutgoingEmail.objects.get()
+    assert email.key == f"smartcity.alarms:{alarm.pk}-{alarm.pk}:user:{operator.pk}"
+    assert email.status == MailStatus.PENDING
+    assert "Connection refused" in email.last_error
+    assert mail.outbox == []
+    alarm.refresh_from_db()
+    assert alarm.notified_at is not None  # claimed: the next beat run does not mail it again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify(now=timezone.now() + timedelta(minutes=16)) == 0
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    mail_dispatch()
+
+    email.refresh_from_db()
+    assert email.status == MailStatus.SENT
+    assert [m.to for m in mail.outbox] == [[operator.email]]
+    assert pole.number in mail.outbox[0].body
+
+
+def test_every_operator_gets_the_alarm_e_mail_of_their_own(
+    pole, operator, noise_limit, django_capture_on_commit_callbacks
+):
+    other = UserFactory(email="otto@stadt.example", staff=True)
+    other.groups.add(Group.objects.get(name=Role.OPERATOR.value))
+    UserFactory(email="citizen@example.org")  # not an operator
+    send(pole, "noise", 75, 10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alarms_notify()
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["olga@stadt.example", "otto@stadt.example"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+
+
+def test_an_alarm_e_mail_rolled_back_with_its_claim_is_neither_sent_nor_lost(
+    pole, operator, noise_limit, django_capture_on_commit_callbacks
+):
+    send(pole, "noise", 75, 10)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        contextlib.suppress(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.alarms_notify()
+        raise RuntimeError("the beat worker dies before the commit")
+
+    assert not OutgoingEmail.objects.exists()
+    assert Alarm.objects.get().notified_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.alarms_notify() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_an_operator_acknowledges_an_alarm_with_a_note(pole, operator, noise_limit):

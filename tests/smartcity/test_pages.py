@@ -105,8 +105,9 @@ def test_a_chart_range_is_exported_as_csv(client, operator, pole):
 
     response = client.get(f"/smartcity/betrieb/masten/{pole.number}/temperature.csv?zeitraum=24h")
 
-    lines = response.content.decode().splitlines()
+    lines = b"".join(response.streaming_content).decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == 'attachment; filename="CR-001-temperature-24h.csv"'
     assert lines[0] == "time_utc,min,mean,max,source,unit"
     assert len(lines) == 1 + 13
     assert lines[1].endswith(",4.5,4.5,4.5,raw,°C")
@@ -188,8 +189,15 @@ def test_open_data_is_hourly_values_with_the_licence_named(client, pole):
     as_csv = client.get(f"/smartcity/offene-daten/stundenwerte.csv?{query}")
     as_json = client.get(f"/smartcity/offene-daten/stundenwerte.json?{query}").json()
 
-    text = as_csv.content.decode()
-    assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in text
+    lines = b"".join(as_csv.streaming_content).decode().splitlines()
+    assert lines[0].startswith("# Quelle: Stadt Castrop-Rauxel, ")
+    assert lines[0].endswith(
+        ": Datenlizenz Deutschland – Namensnennung – Version 2.0 (https://www.govdata.de/dl-de/by-2-0)"
+    )
+    assert lines[1] == "pole,channel,unit,hour_utc,min,mean,max,count"
+    assert lines[2].startswith("CR-001,pm10,µg/m³,")
+    assert lines[2].split(",")[3].endswith("+00:00")
+    assert as_csv["Content-Disposition"].startswith('attachment; filename="castrop-rauxel-CR-001-')
     assert "Datenlizenz Deutschland" in as_json["licence"]
     assert {v["channel"] for v in as_json["values"]} == {"pm10"}
     assert all(v["mean"] == 12 for v in as_json["values"])

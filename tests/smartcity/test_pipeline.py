@@ -186,3 +186,25 @@ def test_the_api_answers_503_with_retry_after_when_the_database_cannot_take_the_
     assert response["Retry-After"] == "30"
     assert not IngestBatch.objects.exists()
     assert settings.SMARTCITY_INBOX_TIMEOUT_MS == 300
+
+
+def test_an_unreachable_broker_keeps_the_batch_in_the_inbox_and_the_answer_202(device, monkeypatch):
+    """Redis down: the batch is committed, the pole hears 202, the beat task sends it later."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from portal.celery import app as celery_app
+
+    def refuse(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(celery_app, "send_task", refuse)
+
+    response = device(
+        "readings", {"readings": [{"channel": "pm10", "ts": ago(minutes=1), "value": 7}]}
+    )
+
+    assert response.status_code == 202
+    assert response.json()["accepted"] == 1
+    assert IngestBatch.objects.get().status == BatchStatus.PENDING
+    assert not Reading.objects.exists()

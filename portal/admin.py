@@ -97,8 +97,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__email"]
-    fields = ["user", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "type", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
         return False
@@ -115,7 +114,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipients", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     search_fields = ["key", "subject", "to"]
-    fields = [
+    fields = readonly_fields = (
         "key",
         "created_at",
         "to",
@@ -128,8 +127,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
         "last_error",
-    ]
-    readonly_fields = fields
+    )
     actions = ["send_again"]
 
     @admin.display(description=_("recipients"))

@@ -106,6 +106,18 @@ def is_operator(user: Any) -> bool:
     return has_role(user, Role.OPERATOR)
 
 
+def users_with_role(role: Role | str) -> models.QuerySet:
+    """Active accounts that hold ``role`` (superusers included): recipients of role e-mails."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(models.Q(groups__name=str(role)) | models.Q(is_superuser=True))
+        .distinct()
+    )
+
+
 Predicate = Callable[[Any], bool]
 # Imported lazily below: this module is loaded with the models, before Django is ready.
 

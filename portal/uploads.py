@@ -8,6 +8,7 @@ after the image data, and refuses decompression bombs before their pixels are de
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ KINDS: dict[str, FileKind] = {
     "png": FileKind(b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 }
 IMAGE_KINDS = ("jpeg", "png")
+# WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when it is imported; an
+# upload must never be accepted half-decoded, so decoding runs with it off, one at a time.
+_DECODE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def image_reencode(*, content: bytes, kind: str, name: str) -> bytes:
 
     The pixel count is checked from the header before any pixel is decoded.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     max_pixels = settings.UPLOAD_MAX_IMAGE_PIXELS
     unreadable = _("The image “{name}” could not be read.").format(name=name)
@@ -110,13 +114,19 @@ def image_reencode(*, content: bytes, kind: str, name: str) -> bytes:
                         name=name, width=width, height=height, megapixels=max_pixels // 1_000_000
                     )
                 )
-            image.load()
-            image = ImageOps.exif_transpose(image)
+            with _DECODE_LOCK:
+                tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+            upright = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if kind == "jpeg":
-                image.convert("RGB").save(out, format="JPEG", quality=90)
+                upright.convert("RGB").save(out, format="JPEG", quality=90)
             else:
-                image.save(out, format="PNG")
+                upright.save(out, format="PNG")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ApplicationError(unreadable) from exc
     return out.getvalue()

@@ -178,7 +178,9 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(settings):
         uploads.upload_check(upload=bomb, allowed=["png"], max_mb=5)
 
 
-def test_a_truncated_image_is_refused():
+def test_a_truncated_image_is_refused_even_after_a_pdf_was_rendered():
+    import weasyprint  # noqa: F401  (it lets Pillow load truncated images process-wide)
+
     broken = SimpleUploadedFile("kaputt.png", _png()[:60], "image/png")
 
     with pytest.raises(ApplicationError, match=r"could not be read|konnte nicht gelesen"):

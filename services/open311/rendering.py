@@ -9,9 +9,12 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.i18n import language_normalise
+from portal.text import clean_text
 from services.models import OPEN_STATUSES, Case
 
 if TYPE_CHECKING:
@@ -60,7 +63,8 @@ def xml_render(root: str, payload) -> bytes:
         elif isinstance(value, bool):
             element.text = "true" if value else "false"
         else:
-            element.text = str(value)
+            # A value stored before input was cleaned must not make the feed unreadable.
+            element.text = clean_text(str(value))
 
     element = ET.Element(root)
     fill(element, payload)
@@ -79,17 +83,32 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
     return respond(fmt, "errors", [{"code": status, "description": description}], status=status)
 
 
+def _refuse_nul(params) -> None:
+    """PostgreSQL cannot store or compare NUL; no Open311 parameter may contain one."""
+    for key, values in params.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            raise Open311Error(400, _("Parameters must not contain NUL characters."))
+
+
 def open311_view(methods):
-    """Wrap a view: check the format, map Open311Error to the spec's error list."""
+    """Wrap a view: check the format, map Open311Error to the spec's error list.
+
+    Messages and labels are German unless the client asks for English (``Accept-Language``
+    or the site's language cookie).
+    """
 
     def decorator(view):
         @csrf_exempt  # machine-to-machine API, authenticated by api_key, no cookies involved
         @require_http_methods(methods)
         def wrapped(request, *args, fmt: str, **kwargs):
-            if fmt not in ("json", "xml"):
-                return error_response("json", 404, "format must be json or xml")
-            with translation.override("de"):
+            language = language_normalise(translation.get_language_from_request(request))
+            with translation.override(language):
+                if fmt not in ("json", "xml"):
+                    return error_response("json", 404, _("The format must be json or xml."))
                 try:
+                    _refuse_nul(request.GET)
+                    if request.method == "POST":
+                        _refuse_nul(request.POST)
                     return view(request, *args, fmt=fmt, **kwargs)
                 except Open311Error as exc:
                     return error_response(fmt, exc.status, exc.description)

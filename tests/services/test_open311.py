@@ -187,7 +187,8 @@ def test_post_errors(client, api_key, data, status, message):
 
 
 def test_a_revoked_key_is_refused(client, api_key):
-    call_command("open311_key", "--revoke", api_key[:8], stdout=StringIO())
+    # "--revoke=PREFIX": a prefix may begin with "-", which argparse takes for an option.
+    call_command("open311_key", f"--revoke={api_key[:8]}", stdout=StringIO())
 
     response = client.post(
         f"{BASE}/requests.json",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
 
 DEFECT_PREFIX = "maengel-"
+security_log = logging.getLogger("django.security.open311")
 
 XML_ITEM = {
     "services": "service",
@@ -83,11 +87,21 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
     return respond(fmt, "errors", [{"code": status, "description": description}], status=status)
 
 
-def _refuse_nul(params) -> None:
-    """PostgreSQL cannot store or compare NUL; no Open311 parameter may contain one."""
-    for key, values in params.lists():
-        if "\x00" in key or any("\x00" in value for value in values):
-            raise Open311Error(400, _("Parameters must not contain NUL characters."))
+def _check_params(request) -> None:
+    """Read the parameters once, so that a body Django refuses (too large, too many fields,
+    broken multipart) is answered in the client's format; refuse NUL, which PostgreSQL can
+    neither store nor compare."""
+    try:
+        params = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for query in params:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise Open311Error(400, _("Parameters must not contain NUL characters."))
+    except (SuspiciousOperation, MultiPartParserError) as exc:
+        security_log.warning("Open311 request refused: %s", exc)
+        raise Open311Error(
+            400, _("The request is too large, has too many fields or is malformed.")
+        ) from exc
 
 
 def open311_view(methods):
@@ -106,9 +120,7 @@ def open311_view(methods):
                 if fmt not in ("json", "xml"):
                     return error_response("json", 404, _("The format must be json or xml."))
                 try:
-                    _refuse_nul(request.GET)
-                    if request.method == "POST":
-                        _refuse_nul(request.POST)
+                    _check_params(request)
                     return view(request, *args, fmt=fmt, **kwargs)
                 except Open311Error as exc:
                     return error_response(fmt, exc.status, exc.description)

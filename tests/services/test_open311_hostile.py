@@ -144,3 +144,35 @@ def test_a_valid_request_still_passes_with_all_checks(plain_client, api_key):
     report = DefectReport.objects.get()
     assert report.case.applicant_name == "Ronja Räuber"
     assert report.case.applicant_email == "ronja@example.org"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_body_django_refuses_is_answered_in_the_clients_format(plain_client, api_key, fmt):
+    too_many = {f"attribute[f{i}]": "x" for i in range(1001)}
+    too_large = {"description": "x" * (3 * 1024 * 1024)}
+
+    for extra in (too_many, too_large):
+        response = plain_client.post(
+            f"{BASE}/requests.{fmt}", {**DEFECT, "api_key": api_key, **extra}
+        )
+
+        assert response.status_code == 400
+        [error] = errors(response, fmt)
+        assert "zu groß, hat zu viele Felder" in error["description"]
+    broken = plain_client.post(
+        f"{BASE}/requests.{fmt}",
+        b"--\r\nnot multipart",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert broken.status_code == 400
+    assert errors(broken, fmt)[0]["code"] == 400
+    assert not Case.objects.exists()
+
+
+def test_too_many_query_parameters_are_answered_in_the_clients_format(plain_client, defect_service):
+    query = "&".join(f"p{i}=1" for i in range(1001))
+
+    response = plain_client.get(f"{BASE}/requests.xml?{query}")
+
+    assert response.status_code == 400
+    assert "zu viele Felder" in errors(response, "xml")[0]["description"]

@@ -136,7 +136,12 @@ def requests_collection(request, *, fmt: str):
         if end is not None:
             cases = cases.filter(submitted_at__lte=end)
         if params.get("service_code"):
-            codes = [c.strip() for c in params["service_code"].split(",")]
+            codes = {c.strip() for c in params["service_code"].split(",")}
+            if len(codes) > MAX_RESULTS:
+                raise Open311Error(
+                    400,
+                    _("At most {n} service_code values can be asked for.").format(n=MAX_RESULTS),
+                )
             categories = [c[len(DEFECT_PREFIX) :] for c in codes if c.startswith(DEFECT_PREFIX)]
             slugs = [c for c in codes if not c.startswith(DEFECT_PREFIX)]
             cases = cases.filter(defect__category__in=categories) | cases.filter(

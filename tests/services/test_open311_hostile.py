@@ -104,6 +104,7 @@ def test_a_bad_parameter_is_refused_in_the_clients_format_and_nothing_is_stored(
         ("service_request_id=%00", "keine NUL-Zeichen"),
         ("service_code=maengel-%00", "keine NUL-Zeichen"),
         ("service_request_id=" + ",".join(f"CR-2026-{i:06d}" for i in range(1001)), "höchstens"),
+        ("service_code=" + ",".join(f"dienst-{i}" for i in range(40000)), "höchstens 1000"),
     ],
 )
 def test_a_bad_query_is_refused_in_the_clients_format(

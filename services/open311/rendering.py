@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from portal.i18n import language_normalise
 from portal.text import clean_text
@@ -113,12 +112,19 @@ def open311_view(methods):
 
     def decorator(view):
         @csrf_exempt  # machine-to-machine API, authenticated by api_key, no cookies involved
-        @require_http_methods(methods)
         def wrapped(request, *args, fmt: str, **kwargs):
             language = language_normalise(translation.get_language_from_request(request))
             with translation.override(language):
                 if fmt not in ("json", "xml"):
                     return error_response("json", 404, _("The format must be json or xml."))
+                if request.method not in methods:
+                    response = error_response(
+                        fmt,
+                        405,
+                        _("The method {method} is not allowed here.").format(method=request.method),
+                    )
+                    response["Allow"] = ", ".join(methods)
+                    return response
                 try:
                     _check_params(request)
                     return view(request, *args, fmt=fmt, **kwargs)

@@ -177,3 +177,14 @@ def test_too_many_query_parameters_are_answered_in_the_clients_format(plain_clie
 
     assert response.status_code == 400
     assert "zu viele Felder" in errors(response, "xml")[0]["description"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_wrong_method_is_refused_in_the_clients_format(plain_client, defect_service, fmt):
+    response = plain_client.put(f"{BASE}/requests.{fmt}", "x")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    assert errors(response, fmt) == [
+        {"code": 405, "description": "Die Methode PUT ist hier nicht erlaubt."}
+    ]

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import language_normalise
+from portal.text import CleanCharField
 from services.models import FieldType
 from services.selectors import field_is_visible
 
@@ -85,7 +86,7 @@ class StepForm(forms.Form):
         if kind == FieldType.ADDRESS:
             yield (
                 f"{spec['key']}__street",
-                forms.CharField(
+                CleanCharField(
                     label=_("{label}: street and number").format(label=label),
                     max_length=150,
                     required=required,
@@ -95,7 +96,7 @@ class StepForm(forms.Form):
             )
             yield (
                 f"{spec['key']}__postcode",
-                forms.CharField(
+                CleanCharField(
                     label=_("{label}: postcode").format(label=label),
                     max_length=5,
                     required=required,
@@ -107,7 +108,7 @@ class StepForm(forms.Form):
             )
             yield (
                 f"{spec['key']}__city",
-                forms.CharField(
+                CleanCharField(
                     label=_("{label}: town").format(label=label),
                     max_length=100,
                     required=required,
@@ -125,11 +126,11 @@ class StepForm(forms.Form):
                 )
             )
         if kind == FieldType.TEXT:
-            field = forms.CharField(
+            field = CleanCharField(
                 max_length=spec.get("max_length") or 300, validators=validators, **common
             )
         elif kind == FieldType.TEXTAREA:
-            field = forms.CharField(
+            field = CleanCharField(
                 max_length=spec.get("max_length") or 5000,
                 validators=validators,
                 widget=forms.Textarea(attrs={"rows": 5}),
@@ -250,7 +251,7 @@ class StartAnonymousForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    applicant_name = forms.CharField(
+    applicant_name = CleanCharField(
         label=_("Your full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -267,7 +268,7 @@ class SubmitForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Your message"),
         max_length=5000,
         required=False,
@@ -311,7 +312,7 @@ class DefectReportForm(forms.Form):
     longitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
     )
-    address = forms.CharField(
+    address = CleanCharField(
         label=_("Where is it?"),
         max_length=200,
         required=False,
@@ -321,7 +322,7 @@ class DefectReportForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    description = forms.CharField(
+    description = CleanCharField(
         label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
     photos = MultiplePhotoField(
@@ -337,7 +338,7 @@ class DefectReportForm(forms.Form):
         help_text=_("We inform you when the status changes. It is never published."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("Your name"),
         max_length=150,
         required=False,

@@ -56,11 +56,14 @@ def proposal_create(
     if not rules.can_propose(user, process, now or timezone.now()):
         raise PermissionDenied
     # Checked by content (not by name) and re-encoded without metadata, like every upload.
-    checked = (
-        upload_check(upload=image, allowed=["jpeg", "png"], max_mb=IMAGE_MAX_MB)
-        if image is not None
-        else None
-    )
+    try:
+        checked = (
+            upload_check(upload=image, allowed=["jpeg", "png"], max_mb=IMAGE_MAX_MB)
+            if image is not None
+            else None
+        )
+    except ApplicationError as exc:  # the form shows it at the image field
+        raise ApplicationError(exc.message, extra={"field": "image"}) from exc
     with transaction.atomic():
         proposal = Proposal(
             process=process,

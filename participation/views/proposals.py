@@ -59,7 +59,7 @@ def proposal_create(request):
                 image=data["image"] or None,
             )
         except ApplicationError as exc:
-            form.add_error("image" if "image" in exc.message.lower() else None, exc.message)
+            form.add_error(exc.extra.get("field"), exc.message)
         else:
             messages.success(request, _("Thank you. Your proposal is published."))
             return redirect(proposal)

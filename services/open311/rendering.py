@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
+from portal.i18n import language_normalise
+from portal.text import clean_text
 from services.models import OPEN_STATUSES, Case
 
 if TYPE_CHECKING:
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 
 
 DEFECT_PREFIX = "maengel-"
+security_log = logging.getLogger("django.security.open311")
 
 XML_ITEM = {
     "services": "service",
@@ -60,7 +66,8 @@ def xml_render(root: str, payload) -> bytes:
         elif isinstance(value, bool):
             element.text = "true" if value else "false"
         else:
-            element.text = str(value)
+            # A value stored before input was cleaned must not make the feed unreadable.
+            element.text = clean_text(str(value))
 
     element = ET.Element(root)
     fill(element, payload)
@@ -79,17 +86,47 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
     return respond(fmt, "errors", [{"code": status, "description": description}], status=status)
 
 
+def _check_params(request) -> None:
+    """Read the parameters once, so that a body Django refuses (too large, too many fields,
+    broken multipart) is answered in the client's format; refuse NUL, which PostgreSQL can
+    neither store nor compare."""
+    try:
+        params = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for query in params:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise Open311Error(400, _("Parameters must not contain NUL characters."))
+    except (SuspiciousOperation, MultiPartParserError) as exc:
+        security_log.warning("Open311 request refused: %s", exc)
+        raise Open311Error(
+            400, _("The request is too large, has too many fields or is malformed.")
+        ) from exc
+
+
 def open311_view(methods):
-    """Wrap a view: check the format, map Open311Error to the spec's error list."""
+    """Wrap a view: check the format, map Open311Error to the spec's error list.
+
+    Messages and labels are German unless the client asks for English (``Accept-Language``
+    or the site's language cookie).
+    """
 
     def decorator(view):
         @csrf_exempt  # machine-to-machine API, authenticated by api_key, no cookies involved
-        @require_http_methods(methods)
         def wrapped(request, *args, fmt: str, **kwargs):
-            if fmt not in ("json", "xml"):
-                return error_response("json", 404, "format must be json or xml")
-            with translation.override("de"):
+            language = language_normalise(translation.get_language_from_request(request))
+            with translation.override(language):
+                if fmt not in ("json", "xml"):
+                    return error_response("json", 404, _("The format must be json or xml."))
+                if request.method not in methods:
+                    response = error_response(
+                        fmt,
+                        405,
+                        _("The method {method} is not allowed here.").format(method=request.method),
+                    )
+                    response["Allow"] = ", ".join(methods)
+                    return response
                 try:
+                    _check_params(request)
                     return view(request, *args, fmt=fmt, **kwargs)
                 except Open311Error as exc:
                     return error_response(fmt, exc.status, exc.description)

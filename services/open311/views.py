@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.api import ApplicationError
 from services import defects
@@ -22,7 +24,13 @@ from services.open311.catalogue import (
     today,
     visible_requests,
 )
-from services.open311.parsing import form_answers, parse_date
+from services.open311.parsing import (
+    form_answers,
+    parse_coordinate,
+    parse_date,
+    parse_email,
+    parse_text,
+)
 from services.open311.rendering import (
     DEFECT_PREFIX,
     Open311Error,
@@ -35,13 +43,17 @@ from services.open311.rendering import (
 
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
+# The lengths of the fields the input is stored in (DefectReport, Case.applicant_name).
+DESCRIPTION_MAX_LENGTH = 2000
+ADDRESS_MAX_LENGTH = 200
+NAME_MAX_LENGTH = 200
 
 
 def _check_key(raw: str) -> None:
     if not raw:
-        raise Open311Error(403, "api_key is required")
+        raise Open311Error(403, _("api_key is required."))
     if not case_services.key_is_valid(raw):
-        raise Open311Error(403, "api_key is not valid")
+        raise Open311Error(403, _("api_key is not valid."))
 
 
 @open311_view(["GET"])
@@ -84,7 +96,7 @@ def service_definition(request, code: str, *, fmt: str):
         return respond(fmt, "service_definition", {"service_code": code, "attributes": []})
     service = api_services().filter(slug=code).first()
     if service is None:
-        raise Open311Error(404, f"service_code {code} not found")
+        raise Open311Error(404, _("service_code {code} was not found.").format(code=code))
     return respond(
         fmt, "service_definition", {"service_code": code, "attributes": attributes(service)}
     )
@@ -98,25 +110,38 @@ def requests_collection(request, *, fmt: str):
     params = request.GET
     if params.get("service_request_id"):
         ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
+        if len(ids) > MAX_RESULTS:
+            raise Open311Error(
+                400,
+                _("At most {n} service_request_id values can be asked for.").format(n=MAX_RESULTS),
+            )
         cases = cases.filter(reference__in=ids)
     else:
         start = parse_date("start_date", params.get("start_date", ""))
         end = parse_date("end_date", params.get("end_date", ""))
         if start and end and start > end:
-            raise Open311Error(400, "start_date must be before end_date")
-        if start is None and end is None:
-            start = timezone.now() - DEFAULT_WINDOW
-        elif start is None:
-            start = end - DEFAULT_WINDOW
-        elif end is None:
-            end = start + DEFAULT_WINDOW
+            raise Open311Error(400, _("start_date must be before end_date."))
+        try:
+            if start is None and end is None:
+                start = timezone.now() - DEFAULT_WINDOW
+            elif start is None:
+                start = end - DEFAULT_WINDOW
+            elif end is None:
+                end = start + DEFAULT_WINDOW
+        except OverflowError as exc:  # 90 days before year 1 or after year 9999
+            raise Open311Error(400, _("The dates lie outside the possible range.")) from exc
         if end is not None and end - start > DEFAULT_WINDOW:
-            raise Open311Error(400, "the date range must not exceed 90 days")
+            raise Open311Error(400, _("The date range must not exceed 90 days."))
         cases = cases.filter(submitted_at__gte=start)
         if end is not None:
             cases = cases.filter(submitted_at__lte=end)
         if params.get("service_code"):
-            codes = [c.strip() for c in params["service_code"].split(",")]
+            codes = {c.strip() for c in params["service_code"].split(",")}
+            if len(codes) > MAX_RESULTS:
+                raise Open311Error(
+                    400,
+                    _("At most {n} service_code values can be asked for.").format(n=MAX_RESULTS),
+                )
             categories = [c[len(DEFECT_PREFIX) :] for c in codes if c.startswith(DEFECT_PREFIX)]
             slugs = [c for c in codes if not c.startswith(DEFECT_PREFIX)]
             cases = cases.filter(defect__category__in=categories) | cases.filter(
@@ -125,7 +150,7 @@ def requests_collection(request, *, fmt: str):
         status = params.get("status", "")
         statuses = {s.strip() for s in status.split(",") if s.strip()}
         if statuses - {"open", "closed"}:
-            raise Open311Error(400, "status must be open or closed")
+            raise Open311Error(400, _("status must be open or closed."))
         if statuses == {"open"}:
             cases = cases.filter(status__in=OPEN_STATUSES)
         elif statuses == {"closed"}:
@@ -138,7 +163,9 @@ def requests_collection(request, *, fmt: str):
 def request_detail(request, reference: str, *, fmt: str):
     case = visible_requests().filter(reference=reference).first()
     if case is None:
-        raise Open311Error(404, f"service_request_id {reference} not found")
+        raise Open311Error(
+            404, _("service_request_id {reference} was not found.").format(reference=reference)
+        )
     return respond(fmt, "service_requests", [request_entry(request, case)])
 
 
@@ -146,7 +173,7 @@ def request_detail(request, reference: str, *, fmt: str):
 def token_detail(request, token: str, *, fmt: str):
     report = DefectReport.objects.filter(open311_token=token).select_related("case").first()
     if report is None or not token:
-        raise Open311Error(404, f"token {token} not found")
+        raise Open311Error(404, _("token {token} was not found.").format(token=token))
     return respond(
         fmt, "service_requests", [{"service_request_id": report.case.reference, "token": token}]
     )
@@ -157,38 +184,55 @@ def _create(request, fmt: str) -> HttpResponse:
     _check_key(post.get("api_key", ""))
     code = post.get("service_code", "")
     if not code:
-        raise Open311Error(400, "service_code is required")
-    lat, lon = post.get("lat", ""), post.get("long", "")
-    try:
-        latitude = float(lat) if lat else None
-        longitude = float(lon) if lon else None
-    except ValueError as exc:
-        raise Open311Error(400, "lat and long must be numbers") from exc
-    name = " ".join(p for p in (post.get("first_name", ""), post.get("last_name", "")) if p)
+        raise Open311Error(400, _("service_code is required."))
+    latitude = parse_coordinate("lat", post.get("lat", ""), limit=90)
+    longitude = parse_coordinate("long", post.get("long", ""), limit=180)
+    email = parse_email(post)
+    description = parse_text(post, "description", max_length=DESCRIPTION_MAX_LENGTH)
+    address = parse_text(post, "address_string", max_length=ADDRESS_MAX_LENGTH)
+    name = " ".join(
+        p
+        for p in (
+            parse_text(post, "first_name", max_length=NAME_MAX_LENGTH),
+            parse_text(post, "last_name", max_length=NAME_MAX_LENGTH),
+        )
+        if p
+    )
+    if len(name) > NAME_MAX_LENGTH:
+        raise Open311Error(
+            400,
+            _("first_name and last_name may have at most {n} characters together.").format(
+                n=NAME_MAX_LENGTH
+            ),
+        )
     try:
         if code.startswith(DEFECT_PREFIX):
             category = code[len(DEFECT_PREFIX) :]
             if category not in DefectCategory.values:
-                raise Open311Error(404, f"service_code {code} not found")
-            if latitude is None and not post.get("address_string"):
-                raise Open311Error(400, "a location is required: lat and long, or address_string")
+                raise Open311Error(404, _("service_code {code} was not found.").format(code=code))
+            if latitude is None and not address:
+                raise Open311Error(
+                    400, _("A location is required: lat and long, or address_string.")
+                )
             report = defects.report_submit(
                 category=category,
-                description=post.get("description", ""),
+                description=description,
                 latitude=latitude,
                 longitude=longitude,
-                address=post.get("address_string", ""),
+                address=address,
                 photos=[],
-                email=post.get("email", ""),
+                email=email,
                 name=name,
                 user=None,
                 language="de",
             )
             reference = report.case.reference
         else:
-            reference = _create_case(code, post, name)
+            reference = _create_case(code, post, name, email)
     except ApplicationError as exc:
         raise Open311Error(400, exc.message) from exc
+    except ValidationError as exc:  # a model's own check the parsing above did not foresee
+        raise Open311Error(400, exc.messages[0]) from exc
     return respond(
         fmt,
         "service_requests",
@@ -197,13 +241,12 @@ def _create(request, fmt: str) -> HttpResponse:
     )
 
 
-def _create_case(code: str, post, name: str) -> str:
+def _create_case(code: str, post, name: str, email: str) -> str:
     service = api_services().filter(slug=code).first()
     if service is None:
-        raise Open311Error(404, f"service_code {code} not found")
-    email = post.get("email", "").strip()
+        raise Open311Error(404, _("service_code {code} was not found.").format(code=code))
     if not email:
-        raise Open311Error(400, "email is required for this service")
+        raise Open311Error(400, _("email is required for this service."))
     case, _token = case_services.case_submit_answers(
         service=service,
         answers=form_answers(service, post),

@@ -210,3 +210,23 @@ def test_followers_of_the_process_hear_of_a_new_proposal_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.proposal_created_notify(proposal=proposal) == 0
     assert len(mail.outbox) == 1
+
+
+def test_an_image_error_is_shown_at_the_image_field_in_german(client, process, field, citizen_a):
+    """The view finds the field by the error's code, not by an English word in its text."""
+    client.force_login(citizen_a)
+
+    response = client.post(
+        "/mitmachen/vorschlaege/neu/",
+        {
+            "title": "Titel",
+            "description": "Text",
+            "field_of_action": field.pk,
+            "image": SimpleUploadedFile("bild.png", b"MZ\x90\x00 not a png", "image/png"),
+        },
+    )
+
+    form = response.context["form"]
+    assert form.errors["image"] == ["Die Datei „bild.png“ hat kein erlaubtes Format (JPEG, PNG)."]
+    assert not form.non_field_errors()
+    assert not Proposal.objects.exists()

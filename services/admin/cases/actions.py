@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.api import ApplicationError
 from portal.models import Department, User
+from portal.text import CleanCharField
 from services import defects, services
 from services.models import Attachment, Case, CaseStatus, DefectReport
 
@@ -30,7 +31,7 @@ else:
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("Note for the applicant"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -62,11 +63,11 @@ class AssignForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = CleanCharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 4})
     )
     requests_documents = forms.BooleanField(label=_("Ask for missing documents"), required=False)
@@ -74,7 +75,7 @@ class MessageForm(forms.Form):
 
 
 class DefectForm(forms.Form):
-    public_note = forms.CharField(label=_("Public status note"), max_length=500, required=False)
+    public_note = CleanCharField(label=_("Public status note"), max_length=500, required=False)
     department = forms.ModelChoiceField(
         label=_("Re-route to"), queryset=Department.objects.all(), required=False
     )

@@ -1,4 +1,4 @@
-"""Issue or revoke an Open311 API key: ``manage.py open311_key "Name"`` / ``--revoke PREFIX``."""
+"""Issue or revoke an Open311 API key: ``manage.py open311_key "Name"`` / ``--revoke=PREFIX``."""
 
 from django.core.management.base import BaseCommand, CommandError
 

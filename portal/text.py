@@ -1,0 +1,36 @@
+"""Free text from outside: keep only characters that every output format can carry.
+
+A description may arrive with control characters (valid UTF-8, but not allowed in XML 1.0):
+stored, they would make every XML feed that shows them (Open311's ``requests.xml``) unreadable
+for all its clients. ``clean_text`` removes them where text enters and again where XML is
+written, so a value stored before this check cannot break a feed either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+# Everything outside XML 1.0's Char production (tab, newline and carriage return stay):
+# C0 controls, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry (tab, newline, CR are kept)."""
+    return _NOT_XML_CHAR.sub("", value)
+
+
+class CleanCharField(forms.CharField):
+    """A CharField whose value is passed through ``clean_text`` after Django's own checks
+    (which refuse NUL with a message)."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if not isinstance(cleaned, str):
+            return cleaned
+        cleaned = clean_text(cleaned).strip() if self.strip else clean_text(cleaned)
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned

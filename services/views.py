@@ -219,11 +219,10 @@ def my_cases(request):
 def _own_case(request, reference: str) -> Case:
     """The signed-in citizen's own case; anything else is 404 (no hint that it exists)."""
     return get_object_or_404(
-        Case.objects.visible_to(request.user).select_related(
+        Case.objects.of_applicant(request.user).select_related(
             "service", "department", "form_version"
         ),
         reference=reference,
-        applicant=request.user,
     )
 
 

@@ -210,3 +210,23 @@ def test_followers_of_the_process_hear_of_a_new_proposal_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.proposal_created_notify(proposal=proposal) == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_decompression_bomb_is_refused_as_a_proposal_image(client, process, field, citizen_a):
+    from tests.factories import BOMB_REFUSED, bomb_png
+
+    client.force_login(citizen_a)
+
+    response = client.post(
+        "/mitmachen/vorschlaege/neu/",
+        {
+            "title": "Titel",
+            "description": "Text",
+            "field_of_action": field.pk,
+            "image": SimpleUploadedFile("bombe.png", bomb_png(), content_type="image/png"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert f"Das Bild „bombe.png“ {BOMB_REFUSED}" in response.content.decode()
+    assert not Proposal.objects.exists()

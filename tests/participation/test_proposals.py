@@ -230,3 +230,23 @@ def test_a_decompression_bomb_is_refused_as_a_proposal_image(client, process, fi
     assert response.status_code == 200
     assert f"Das Bild „bombe.png“ {BOMB_REFUSED}" in response.content.decode()
     assert not Proposal.objects.exists()
+
+
+def test_a_proposal_image_is_shown_only_as_the_image_it_is(
+    process, field, citizen_a, client, media
+):
+    from django.core.files.base import ContentFile
+
+    image = SimpleUploadedFile("bild.png", png_bytes(), content_type="image/png")
+    proposal = make(process, citizen_a, field, image=image)
+    url = f"/mitmachen/vorschlaege/{proposal.pk}/bild/"
+
+    shown = client.get(url)
+    proposal.image.save("x.png", ContentFile(b"<html><script>alert(1)</script>"))
+    swapped = client.get(url)
+
+    assert shown["Content-Type"] == "image/png"
+    assert shown["Content-Disposition"].startswith("inline;")
+    assert shown["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert swapped["Content-Type"] == "application/octet-stream"
+    assert swapped["Content-Disposition"].startswith("attachment;")

@@ -124,7 +124,12 @@ def media_orphans_sweep(*, grace: timedelta, now: datetime | None = None) -> int
     deleted = 0
     for folder in sorted(folders):
         for name in _walk(storage, folder):
-            if name in referenced or storage.get_modified_time(name) > now - grace:
+            if name in referenced:
+                continue
+            try:
+                if storage.get_modified_time(name) > now - grace:
+                    continue
+            except FileNotFoundError:  # deleted meanwhile
                 continue
             _delete(storage, name)
             deleted += 1

@@ -68,16 +68,19 @@ def csv_lines(
     preamble: Iterable[str] = (),
 ) -> Iterator[str]:
     """The CSV text line by line: optional ``# ...`` preamble lines, the header, the rows."""
+    # csv quotes a cell only for the characters of its line terminator, so both flavours write
+    # with CRLF: a lone CR inside a cell is quoted too (unquoted, a spreadsheet starts a new row
+    # there and the rest of the cell could run as a formula). The data flavour ends lines with LF.
+    delimiter = ";" if flavour == "spreadsheet" else ","
+    writer = csv.writer(_Echo(), delimiter=delimiter, lineterminator="\r\n")
+    end = "\r\n" if flavour == "spreadsheet" else "\n"
     if flavour == "spreadsheet":
-        writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
         yield "\ufeff"
-    else:
-        writer = csv.writer(_Echo(), lineterminator="\n")
     for line in preamble:
         yield f"# {line}\n"
-    yield writer.writerow([csv_neutralise(str(h)) for h in header])
+    yield writer.writerow([csv_neutralise(str(h)) for h in header])[:-2] + end
     for row in rows:
-        yield writer.writerow([csv_cell(value, flavour=flavour) for value in row])
+        yield writer.writerow([csv_cell(value, flavour=flavour) for value in row])[:-2] + end
 
 
 def csv_response(

@@ -1,5 +1,7 @@
 """Writes of the site shell. Each function is one transaction; side effects run after commit."""
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -9,6 +11,9 @@ from portal.i18n import language_current
 from portal.mail import mail_queue_template
 from portal.models import AccessibilityFeedback, User
 from portal.roles import Role
+
+# The apps that hold personal data (the same as in portal.selectors, its sibling layer).
+PERSONAL_DATA_APPS = ("services", "participation", "smartcity")
 
 
 def user_assign_default_role(*, user: User) -> None:
@@ -31,8 +36,14 @@ def user_delete(*, user: User) -> None:
     """Delete an account and everything that belongs only to it.
 
     Apps keep their own records (cases, comments) by foreign keys with the deletion
-    behaviour the record needs (anonymise or cascade); the account row goes last.
+    behaviour the record needs (anonymise or cascade). What a foreign key cannot do (files on
+    disk) each app does in ``<app>.services.personal_data_delete(user=...)``, in this
+    transaction; the files go after commit. The account row goes last.
     """
+    for app in PERSONAL_DATA_APPS:
+        contribute = getattr(import_module(f"{app}.services"), "personal_data_delete", None)
+        if contribute is not None:
+            contribute(user=user)
     user.delete()
 
 

@@ -158,6 +158,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services.tasks.anonymise_expired_cases",
         "schedule": crontab(hour=2, minute=41),
     },
+    "services-purge-expired-drafts": {
+        "task": "services.tasks.purge_expired_drafts",
+        "schedule": crontab(hour=2, minute=53),
+    },
+    # After the purges of the night, so the files they leave behind are not left for a day.
+    "portal-media-orphans-sweep": {
+        "task": "portal.tasks.media_orphans_sweep",
+        "schedule": crontab(hour=4, minute=51),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------------
@@ -304,6 +313,11 @@ MAIL_RETENTION_DAYS = env_int("MAIL_RETENTION_DAYS", default=30)
 # --- Uploads ------------------------------------------------------------------------------------
 # Images with more pixels are refused before decoding (a 170 KB PNG can decode to gigabytes).
 UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Unfinished applications (and their files) are deleted this many days after their last change.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", default=30)
+# Files in the upload folders that no row points to are deleted once they are this old (an
+# upload whose transaction is still running is younger).
+MEDIA_ORPHAN_GRACE_HOURS = env_int("MEDIA_ORPHAN_GRACE_HOURS", default=24)
 
 # --- Maps ---------------------------------------------------------------------------------------
 # Tiles come from the city's own tile server if one is set (add its origin to CSP_EXTRA_IMG_SRC);

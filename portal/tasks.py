@@ -1,10 +1,13 @@
 """Celery tasks of the site shell: thin adapters over services."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from portal import mail
+from portal import files, mail
 from portal.jobs import job_send
 
 
@@ -35,3 +38,9 @@ def clear_expired_sessions() -> int:
     # Idempotent: deleting what has expired twice deletes nothing the second time.
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def media_orphans_sweep() -> int:
+    # Idempotent: deleting files no row points to twice deletes nothing the second time.
+    return files.media_orphans_sweep(grace=timedelta(hours=settings.MEDIA_ORPHAN_GRACE_HOURS))

@@ -8,8 +8,10 @@ after the image data, and refuses decompression bombs before their pixels are de
 from __future__ import annotations
 
 import io
+import re
 import threading
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -78,6 +80,8 @@ def upload_check(*, upload: UploadedFile, allowed: Iterable[str], max_mb: int) -
         )
     if kind in IMAGE_KINDS:
         content = image_reencode(content=content, kind=kind, name=name)
+    elif kind == "pdf":
+        pdf_check(content=content, name=name)
     return CheckedFile(
         content=content,
         kind=kind,
@@ -130,3 +134,68 @@ def image_reencode(*, content: bytes, kind: str, name: str) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ApplicationError(unreadable) from exc
     return out.getvalue()
+
+
+# What a case worker needs from an uploaded PDF is a document to read and print: scans,
+# certificates, forms saved from office software. None of these needs a script or an action
+# that starts a program, and the city's workstations open PDFs in viewers that would run them,
+# so a PDF with JavaScript (``/JavaScript``, ``/JS``) or a program start (``/Launch``) is
+# refused, as is one that is also an HTML page (a polyglot: HTML in its first kilobyte, where
+# browsers look when they guess a type). ``/OpenAction`` alone is kept: LaTeX and office
+# programs write it to open the first page at a zoom; only the script it could run is refused.
+# Names may be written with ``#xx`` escapes and hidden in compressed object streams, so both
+# are undone before the search (with a bound on the inflated size: no bomb through here).
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_HTML_HEAD = re.compile(rb"<\s*(?:html|script|body|head|iframe|svg|!doctype)", re.IGNORECASE)
+PDF_INFLATE_LIMIT = 64 * 1024 * 1024  # bytes of decompressed streams searched per file
+
+
+def pdf_check(*, content: bytes, name: str) -> None:
+    """Refuse a PDF that is not one (no end marker), is also HTML, or carries active content."""
+    if b"%%EOF" not in content[-1024:]:
+        raise ApplicationError(
+            _("The file “{name}” is not a complete PDF document.").format(name=name)
+        )
+    if _HTML_HEAD.search(content[:1024]):
+        raise ApplicationError(
+            _("The file “{name}” is not only a PDF document and is not accepted.").format(name=name)
+        )
+    if any(_PDF_ACTIVE.search(_unescape_names(part)) for part in _pdf_parts(content)):
+        raise ApplicationError(
+            _(
+                "The file “{name}” contains scripts or starts programs and is not accepted "
+                "for security reasons. Please save it as a plain PDF (for example with "
+                "“Print as PDF”) and upload it again."
+            ).format(name=name)
+        )
+
+
+def _unescape_names(data: bytes) -> bytes:
+    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), data)
+
+
+def _pdf_parts(content: bytes) -> Iterator[bytes]:
+    """The file's object text without stream data, then each compressed object stream inflated
+    (within PDF_INFLATE_LIMIT). Other streams (page contents, images, fonts) are skipped: their
+    bytes are not dictionaries, and searching image data would refuse a scan by chance."""
+    view = memoryview(content)
+    budget = PDF_INFLATE_LIMIT
+    position = 0
+    while True:
+        match = _PDF_STREAM.search(content, position)
+        end = content.find(b"endstream", match.end()) if match else -1
+        if match is None or end == -1:
+            yield content[position:]
+            return
+        yield content[position : match.start()]
+        dictionary = _unescape_names(content[max(position, match.start() - 1024) : match.start()])
+        if b"/ObjStm" in dictionary and budget > 0:
+            try:
+                part = zlib.decompressobj().decompress(view[match.end() : end], budget)
+            except zlib.error:
+                part = b""  # not Flate: a viewer could not read those objects either
+            budget -= len(part)
+            yield part
+        position = end + len(b"endstream")

@@ -40,11 +40,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 def _own_cases(request):
-    return (
-        Case.objects.visible_to(request.user)
-        .filter(applicant=request.user)
-        .select_related("service")
-    )
+    return Case.objects.of_applicant(request.user).select_related("service")
 
 
 class CaseListApi(APIView):

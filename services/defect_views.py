@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import maps
 from portal.api import ApplicationError
+from portal.files import file_response
 from services import defects
 from services.forms import DefectReportForm, FollowForm
 from services.models import Attachment, CaseStatus, DefectCategory, DefectReport
@@ -199,4 +200,4 @@ def defect_photo(request, reference: str, pk: int):
     """A released photo of a public report; unreleased ones do not exist for the public."""
     report = _public_report(reference)
     photo = get_object_or_404(Attachment, pk=pk, case=report.case, released_at__isnull=False)
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return file_response(photo.file, filename=photo.original_name, inline_image=True)

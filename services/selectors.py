@@ -120,8 +120,7 @@ def catalogue(*, query: str = "") -> list[ServiceCategory]:
 
 def cases_of(*, user) -> list[Case]:
     return list(
-        Case.objects.visible_to(user)
-        .filter(applicant=user)
+        Case.objects.of_applicant(user)
         .select_related("service")
         .annotate(message_count=Count("messages"))
         .order_by("-submitted_at")

@@ -19,3 +19,9 @@ def receipt_build(case_id: int) -> None:
 def anonymise_expired_cases() -> int:
     # Idempotent: anonymised cases are skipped (anonymised_at is set).
     return services.cases_anonymise_expired()
+
+
+@shared_task
+def purge_expired_drafts() -> int:
+    # Idempotent: a deleted draft is gone; each deletion re-checks its age under a row lock.
+    return services.drafts_purge_expired()

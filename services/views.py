@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.api import ApplicationError
+from portal.files import file_response
 from portal.i18n import language_current, language_normalise
 from portal.tokens import token_hash, token_matches
 from services import selectors, services
@@ -219,11 +220,10 @@ def my_cases(request):
 def _own_case(request, reference: str) -> Case:
     """The signed-in citizen's own case; anything else is 404 (no hint that it exists)."""
     return get_object_or_404(
-        Case.objects.visible_to(request.user).select_related(
+        Case.objects.of_applicant(request.user).select_related(
             "service", "department", "form_version"
         ),
         reference=reference,
-        applicant=request.user,
     )
 
 
@@ -283,14 +283,6 @@ def case_withdraw(request, reference: str):
     return redirect(case)
 
 
-def _file_response(fieldfile, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        fieldfile.open("rb"), content_type=content_type, as_attachment=True, filename=filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _receipt_link(request, case: Case, receipt_url: str) -> HttpResponse:
     """The receipt's link once the task has built it: the fragment that the case page polls
     while the receipt is being prepared. 286 tells htmx to stop polling."""
@@ -318,7 +310,7 @@ def case_receipt(request, reference: str):
     case = _own_case(request, reference)
     if not case.receipt:
         raise Http404
-    return _file_response(case.receipt, f"{case.reference}.pdf", "application/pdf")
+    return file_response(case.receipt, filename=f"{case.reference}.pdf")
 
 
 @login_required
@@ -326,7 +318,7 @@ def case_receipt(request, reference: str):
 def case_attachment(request, reference: str, pk: int):
     case = _own_case(request, reference)
     attachment = get_object_or_404(Attachment, pk=pk, case=case)
-    return _file_response(attachment.file, attachment.original_name, attachment.content_type)
+    return file_response(attachment.file, filename=attachment.original_name)
 
 
 def _anonymous_case(reference: str, token: str) -> Case:
@@ -358,4 +350,4 @@ def anonymous_receipt(request, reference: str, token: str):
     case = _anonymous_case(reference, token)
     if not case.receipt:
         raise Http404
-    return _file_response(case.receipt, f"{case.reference}.pdf", "application/pdf")
+    return file_response(case.receipt, filename=f"{case.reference}.pdf")

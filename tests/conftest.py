@@ -123,3 +123,17 @@ def defect_service(db):
     with open(os.devnull, "w") as devnull:
         demo.load(stdout=devnull)
     Case.objects.filter(defect__isnull=False).delete()  # start without the demo reports
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads of this test go to a folder of their own (returned), not to var/media."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root

@@ -1,6 +1,8 @@
 import base64
+import functools
 import hashlib
 import hmac
+import io
 import struct
 import time
 
@@ -63,3 +65,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         """``UserFactory(mfa=True)`` activates TOTP with TOTP_SECRET."""
         if create and extracted:
             TOTP.activate(self, TOTP_SECRET)
+
+
+@functools.lru_cache(maxsize=1)
+def bomb_png() -> bytes:
+    """A decompression bomb: a 13,000 × 13,000 grey PNG of about 160 KB that decodes to 169 MB."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (13_000, 13_000)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+BOMB_REFUSED = "hat zu viele Pixel (13000 × 13000); höchstens 40 Megapixel sind erlaubt"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from participation.forms import CommentForm, SearchForm
 from participation.models import FieldOfAction
 from participation.views.common import document_or_404, page_context, version_or_404
 from participation.views.discussion import post_comment
+from portal.files import file_response
 
 
 def index(request):
@@ -90,9 +91,7 @@ def concept_pdf(request, number: int):
     if not version.pdf:
         return render(request, "participation/pdf_pending.html", {"version": version}, status=202)
     name = f"{document.slug}-v{version.number}.pdf"
-    return FileResponse(
-        version.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return file_response(version.pdf, filename=name)
 
 
 def search(request):

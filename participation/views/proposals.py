@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from participation.models import FieldOfAction, Process, Proposal
 from participation.views.common import document_or_404, page_context, process_or_404
 from participation.views.discussion import post_comment
 from portal.api import ApplicationError
+from portal.files import file_response
 
 
 def proposals(request):
@@ -74,8 +75,11 @@ def proposal_create(request):
 def proposal_image(request, pk: int):
     """A proposal's image is public; it was checked and re-encoded when it was uploaded."""
     item = get_object_or_404(Proposal.objects.exclude(image=""), pk=pk)
-    content_type = "image/png" if item.image_type == "png" else "image/jpeg"
-    return FileResponse(item.image.open("rb"), content_type=content_type)
+    return file_response(
+        item.image,
+        filename=f"vorschlag-{item.pk}.{item.image_type or 'jpg'}",
+        inline_image=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ PDFs after commit. Nothing changes a case's status except ``case_transition``. T
 live in one module per sub-domain; this package re-exports the public names.
 """
 
-from services.services.attachments import attachment_store
+from services.services.attachments import attachment_store, attachments_delete
 from services.services.cases import (
     APPLICANT_TRANSITIONS,
     STAFF_TRANSITIONS,
@@ -27,13 +27,19 @@ from services.services.drafts import (
 )
 from services.services.messages import message_send
 from services.services.open311_keys import key_create, key_is_valid, key_rename, keys_revoke
-from services.services.retention import case_anonymise, cases_anonymise_expired
+from services.services.retention import (
+    case_anonymise,
+    cases_anonymise_expired,
+    drafts_purge_expired,
+    personal_data_delete,
+)
 
 __all__ = [
     "APPLICANT_TRANSITIONS",
     "STAFF_TRANSITIONS",
     "access_log",
     "attachment_store",
+    "attachments_delete",
     "case_add_note",
     "case_anonymise",
     "case_assign",
@@ -46,6 +52,7 @@ __all__ = [
     "draft_save_step",
     "draft_send_link",
     "draft_start",
+    "drafts_purge_expired",
     "form_publish",
     "is_case_staff",
     "key_create",
@@ -53,4 +60,5 @@ __all__ = [
     "key_rename",
     "keys_revoke",
     "message_send",
+    "personal_data_delete",
 ]

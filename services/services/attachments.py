@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
+from portal.files import files_delete_on_commit
 from portal.uploads import upload_check
 from services.models import Attachment
 
@@ -26,3 +28,12 @@ def attachment_store(
     attachment.file.save("upload", ContentFile(checked.content), save=False)
     attachment.save()
     return attachment
+
+
+def attachments_delete(*, attachments: QuerySet[Attachment]) -> int:
+    """Delete the rows; their files go once the caller's transaction commits (a rollback keeps
+    both). Returns how many were deleted."""
+    rows = list(attachments)
+    files_delete_on_commit(*(attachment.file for attachment in rows))
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in rows]).delete()
+    return len(rows)

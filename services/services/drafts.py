@@ -13,7 +13,7 @@ from portal.models import User
 from portal.tokens import token_generate, token_hash
 from services import notifications
 from services.models import Draft, FieldType, Service
-from services.services.attachments import attachment_store
+from services.services.attachments import attachment_store, attachments_delete
 
 
 @transaction.atomic
@@ -85,14 +85,10 @@ def draft_save_step(
         if spec["type"] == FieldType.FILE and key in answers and answers[key] is None
     ]
     for key in hidden_files:  # a file of a field that its condition now hides is not kept
-        for attachment in draft.attachments.filter(field_key=key):
-            attachment.file.delete(save=False)
-            attachment.delete()
+        attachments_delete(attachments=draft.attachments.filter(field_key=key))
     for key, upload in files.items():
         spec = field_specs[key]
-        for old in draft.attachments.filter(field_key=key):
-            old.file.delete(save=False)
-            old.delete()
+        attachments_delete(attachments=draft.attachments.filter(field_key=key))
         attachment_store(
             upload=upload,
             allowed=spec["file_types"],

@@ -1,11 +1,22 @@
-"""Retention: personal data of closed cases is anonymised after the service's period."""
+"""Retention: closed cases are anonymised after the service's period; unfinished drafts and
+their files are deleted DRAFT_RETENTION_DAYS after their last change, and with the account."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from services.models import CLOSED_STATUSES, Case, CaseEvent, EventKind
+from portal.files import files_delete_on_commit
+from portal.models import User
+from services.models import CLOSED_STATUSES, Attachment, Case, CaseEvent, Draft, EventKind
+from services.services.attachments import attachments_delete
+
+# An attachment row without a draft, case or message is left from before drafts took their
+# files with them; one day old, no request can still be attaching it.
+ORPHAN_ATTACHMENT_GRACE = timedelta(days=1)
 
 
 def cases_anonymise_expired(*, now=None) -> int:
@@ -29,11 +40,9 @@ def case_anonymise(*, case: Case, now=None) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.anonymised_at is not None:
         return
-    for attachment in case.attachments.all():
-        attachment.file.delete(save=False)
-    case.attachments.all().delete()
-    if case.receipt:
-        case.receipt.delete(save=False)
+    attachments_delete(attachments=case.attachments.all())
+    files_delete_on_commit(case.receipt)
+    case.receipt = ""
     case.messages.update(body="")
     case.events.update(note="")
     case.applicant = None
@@ -54,3 +63,38 @@ def case_anonymise(*, case: Case, now=None) -> None:
         ]
     )
     CaseEvent.objects.create(case=case, kind=EventKind.ANONYMISED, public=False)
+
+
+def drafts_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete drafts unchanged for DRAFT_RETENTION_DAYS, with their files, and attachment rows
+    that belong to nothing. Returns how many drafts were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
+    count = 0
+    for pk in Draft.objects.filter(updated_at__lt=cutoff).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            # Locked and checked again: a step saved meanwhile keeps the draft.
+            draft = Draft.objects.select_for_update().filter(pk=pk, updated_at__lt=cutoff).first()
+            if draft is not None:
+                _draft_delete(draft)
+                count += 1
+    with transaction.atomic():
+        attachments_delete(
+            attachments=Attachment.objects.filter(
+                draft=None, case=None, message=None, uploaded_at__lt=now - ORPHAN_ATTACHMENT_GRACE
+            )
+        )
+    return count
+
+
+def _draft_delete(draft: Draft) -> None:
+    attachments_delete(attachments=draft.attachments.all())
+    draft.delete()
+
+
+@transaction.atomic
+def personal_data_delete(*, user: User) -> None:
+    """Before an account is deleted: its drafts and their files go. Its filed cases stay for the
+    office (the applicant's name and e-mail are on the case; the account link is cleared)."""
+    for draft in Draft.objects.select_for_update().filter(user=user):
+        _draft_delete(draft)

@@ -140,3 +140,19 @@ def test_on_postgresql_the_search_understands_german_word_forms(
     page = client.get("/mitmachen/konzept/suche/", {"q": "Schule"}).content.decode()
 
     assert "1.2 Schulen" in page  # "Schule" finds "Schulen" by its German stem
+
+
+def test_the_pdf_is_a_sandboxed_download_and_would_pass_the_upload_check(
+    client, document, moderator
+):
+    from portal.uploads import pdf_check
+
+    publish_second_version(document, moderator)
+
+    response = client.get("/mitmachen/konzept/version-2/pdf/")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    pdf_check(content=b"".join(response.streaming_content), name="konzept.pdf")  # no error

@@ -230,3 +230,43 @@ def test_an_image_error_is_shown_at_the_image_field_in_german(client, process, f
     assert form.errors["image"] == ["Die Datei „bild.png“ hat kein erlaubtes Format (JPEG, PNG)."]
     assert not form.non_field_errors()
     assert not Proposal.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused_as_a_proposal_image(client, process, field, citizen_a):
+    from tests.factories import BOMB_REFUSED, bomb_png
+
+    client.force_login(citizen_a)
+
+    response = client.post(
+        "/mitmachen/vorschlaege/neu/",
+        {
+            "title": "Titel",
+            "description": "Text",
+            "field_of_action": field.pk,
+            "image": SimpleUploadedFile("bombe.png", bomb_png(), content_type="image/png"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert f"Das Bild „bombe.png“ {BOMB_REFUSED}" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_a_proposal_image_is_shown_only_as_the_image_it_is(
+    process, field, citizen_a, client, media
+):
+    from django.core.files.base import ContentFile
+
+    image = SimpleUploadedFile("bild.png", png_bytes(), content_type="image/png")
+    proposal = make(process, citizen_a, field, image=image)
+    url = f"/mitmachen/vorschlaege/{proposal.pk}/bild/"
+
+    shown = client.get(url)
+    proposal.image.save("x.png", ContentFile(b"<html><script>alert(1)</script>"))
+    swapped = client.get(url)
+
+    assert shown["Content-Type"] == "image/png"
+    assert shown["Content-Disposition"].startswith("inline;")
+    assert shown["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert swapped["Content-Type"] == "application/octet-stream"
+    assert swapped["Content-Disposition"].startswith("attachment;")

@@ -1,5 +1,8 @@
 """Surveys: answering, required questions, one response per account or token, results, CSV."""
 
+import csv
+import io
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -189,3 +192,21 @@ def test_the_csv_export_neutralises_a_formula_typed_by_a_citizen(client, survey,
     assert row.endswith('"\'=HYPERLINK(""http://evil.example"",""Klick"")"')
     assert ";=" not in row
     assert text.endswith("\r\n")  # the spreadsheet flavour: semicolons, CRLF, a BOM
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_in_the_survey_export(client, survey, citizen_a, start):
+    questions = list(survey.questions.all())
+    formula = f"{start}=1+cmd|' /C calc'!A0"
+    services.survey_respond(
+        survey=survey,
+        user=citizen_a,
+        answers=dict(zip([q.pk for q in questions], ["App", [], 3, formula], strict=True)),
+    )
+    client.force_login(UserFactory(email="amt@stadt.example", staff=True))
+
+    response = client.get(f"/mitmachen/umfragen/{survey.pk}/export.csv")
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][-1] == "'" + formula.strip()  # answers are stored without outer blanks

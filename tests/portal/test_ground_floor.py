@@ -237,3 +237,19 @@ def test_an_open_data_export_stays_machine_readable():
         "pole,mean,time",
         "CR-001,-1.25,2026-03-01T12:00:00+00:00",
     ]
+
+
+def test_a_carriage_return_inside_an_open_data_cell_cannot_start_a_new_row():
+    response = exports.csv_response(
+        filename="daten.csv",
+        header=["pole", "unit"],
+        rows=[["CR-001", "µg\r=HYPERLINK(1)"]],
+        flavour="data",
+    )
+
+    text = _read(response)
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["pole", "unit"],
+        ["CR-001", "µg\r=HYPERLINK(1)"],  # one quoted cell, not a second row with a formula
+    ]
+    assert text.endswith('"\n')

@@ -414,3 +414,16 @@ def test_an_anonymous_status_page_polls_with_its_token_only(client):
     assert ready.status_code == 286
     assert f"/services/eingang/{case.reference}/{token}/quittung.pdf" in ready.content.decode()
     assert wrong.status_code == 404
+
+
+def test_staff_see_their_own_applications_under_my_cases(client, case_worker, other_office):
+    own = CaseFactory(applicant=case_worker, department=other_office, reference="CR-2026-000555")
+    client.force_login(case_worker)
+
+    page = client.get("/services/antraege/").content.decode()
+    detail = client.get(f"/services/antraege/{own.reference}/")
+    api = client.get("/api/v1/services/cases/")
+
+    assert own.reference in page
+    assert detail.status_code == 200
+    assert [c["reference"] for c in api.json()] == [own.reference]

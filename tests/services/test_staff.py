@@ -253,3 +253,17 @@ def test_publishing_an_edited_form_creates_a_new_version(client, staff_with_mfa,
     assert service.form_versions.count() == 2
     case_of_a.refresh_from_db()
     assert case_of_a.form_version.number == 1
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_case_export_neutralises_a_formula_in_the_applicants_name(
+    staff_client, tax_office, start
+):
+    name = f'{start}HYPERLINK("http://evil.example","Klick")'
+    CaseFactory(department=tax_office, reference="CR-2026-000103", applicant_name=name)
+
+    response = staff_client.get("/admin/services/case/export.csv")
+
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert rows[1][2] == f"'{name}"  # a spreadsheet shows the text instead of running it

@@ -1,5 +1,7 @@
 """Dashboards for operators, the public environment map and the open data downloads."""
 
+import csv
+import io
 from datetime import UTC, timedelta
 
 import pytest
@@ -240,3 +242,22 @@ def test_the_dashboard_needs_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(16):
         client.get("/smartcity/betrieb/")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_both_csv_exports_neutralise_a_formula_typed_into_a_channel(client, operator, pole, start):
+    channel = pole.channels.get(key="pm10")
+    channel.unit = f"{start}1+1"  # text typed by staff in the admin
+    channel.save(update_fields=["unit"])
+    fill(channel, hours=2, step=timedelta(minutes=20), value=12)
+    today = timezone.now().astimezone(UTC).date()
+    query = f"mast={pole.number}&kanal=pm10&von={today - timedelta(days=1)}&bis={today}"
+    client.force_login(operator)
+
+    open_data = client.get(f"/smartcity/offene-daten/stundenwerte.csv?{query}")
+    chart = client.get(f"/smartcity/betrieb/masten/{pole.number}/pm10.csv?zeitraum=24h")
+
+    open_rows = list(csv.reader(io.StringIO(b"".join(open_data.streaming_content).decode())))
+    chart_rows = list(csv.reader(io.StringIO(b"".join(chart.streaming_content).decode())))
+    assert open_rows[2][2] == f"'{start}1+1"
+    assert chart_rows[1][5] == f"'{start}1+1"

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from portal.files import file_response
 from services import selectors, services
 from services.admin.cases.actions import (
     AssignForm,
@@ -105,21 +106,11 @@ class CaseDetailMixin(_Base):
             action=AccessAction.VIEW_ATTACHMENT,
             detail=item.original_name,
         )
-        return FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
-            filename=item.original_name,
-            content_type=item.content_type,
-        )
+        return file_response(item.file, filename=item.original_name)
 
     def receipt_view(self, request, pk):
         case = self._case(request, pk)
         if not case.receipt:
             raise Http404
         services.access_log(user=request.user, case=case, action=AccessAction.VIEW_RECEIPT)
-        return FileResponse(
-            case.receipt.open("rb"),
-            as_attachment=True,
-            filename=f"{case.reference}.pdf",
-            content_type="application/pdf",
-        )
+        return file_response(case.receipt, filename=f"{case.reference}.pdf")

@@ -17,6 +17,7 @@ from participation.models import FieldOfAction, Process, Proposal
 from participation.views.common import document_or_404, page_context, process_or_404
 from participation.views.discussion import post_comment
 from portal.api import ApplicationError
+from portal.redirects import safe_next
 
 
 def proposals(request):
@@ -117,7 +118,7 @@ def proposal_support(request, pk: int):
             messages.success(request, _("Thank you for your support."))
         else:
             messages.info(request, _("You already support this proposal."))
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    return redirect(safe_next(request, request.POST.get("next"), item.get_absolute_url()))
 
 
 @login_required

@@ -210,3 +210,31 @@ def test_followers_of_the_process_hear_of_a_new_proposal_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.proposal_created_notify(proposal=proposal) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example", "/\\evil.example", "http://testserver/x"],
+)
+def test_supporting_never_redirects_to_another_site(client, process, field, citizen_a, target):
+    proposal = make(process, citizen_a, field)
+    client.force_login(citizen_a)
+
+    response = client.post(
+        f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": target}, secure=True
+    )
+
+    # Off-site targets and a plain-HTTP target from an HTTPS page land on the proposal itself.
+    assert response.status_code == 302
+    assert response["Location"] == proposal.get_absolute_url()
+
+
+def test_supporting_returns_to_a_page_of_this_site(client, process, field, citizen_a):
+    proposal = make(process, citizen_a, field)
+    client.force_login(citizen_a)
+
+    response = client.post(
+        f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": "/mitmachen/vorschlaege/"}
+    )
+
+    assert response["Location"] == "/mitmachen/vorschlaege/"

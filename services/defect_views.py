@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import maps
+from portal import maps, ratelimit
 from portal.api import ApplicationError
 from services import defects
 from services.forms import DefectReportForm, FollowForm
@@ -102,6 +102,7 @@ def defect_report(request):
     user = request.user if request.user.is_authenticated else None
     form = DefectReportForm(request.POST or None, request.FILES or None, user=user)
     nearby = []
+    limited: ratelimit.RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["latitude"] is not None and not data["confirm_new"]:
@@ -118,6 +119,10 @@ def defect_report(request):
             )
         else:
             try:
+                if user is None:  # the receipt goes to an address nobody has verified
+                    ratelimit.limit_check(
+                        request, scope="defect_report", email=data.get("email", "")
+                    )
                 report = defects.report_submit(
                     category=data["category"],
                     description=data["description"],
@@ -130,6 +135,9 @@ def defect_report(request):
                     user=user,
                     language=user.language if user else translation.get_language(),
                 )
+            except ratelimit.RateLimited as exc:
+                form.add_error(None, exc.message)
+                limited = exc
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -140,11 +148,8 @@ def defect_report(request):
                     ),
                 )
                 return redirect(report)
-    return render(
-        request,
-        "services/defects/report.html",
-        {"form": form, "nearby": nearby},
-    )
+    response = render(request, "services/defects/report.html", {"form": form, "nearby": nearby})
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 @require_GET

@@ -189,3 +189,19 @@ def test_the_csv_export_neutralises_a_formula_typed_by_a_citizen(client, survey,
     assert row.endswith('"\'=HYPERLINK(""http://evil.example"",""Klick"")"')
     assert ";=" not in row
     assert text.endswith("\r\n")  # the spreadsheet flavour: semicolons, CRLF, a BOM
+
+
+def test_answers_by_invitation_link_are_limited_per_ip(client, process, settings):
+    settings.RATE_LIMIT_IP = "2/h"
+    survey = make_survey(process, by_token=True)
+    tokens = [services.survey_invite(survey=survey, email=f"g{n}@example.org") for n in range(3)]
+    for token in tokens[:2]:
+        client.post(f"/mitmachen/umfragen/{survey.pk}/einladung/{token}/", form_data(survey))
+
+    response = client.post(
+        f"/mitmachen/umfragen/{survey.pk}/einladung/{tokens[2]}/", form_data(survey)
+    )
+
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert Response.objects.count() == 2

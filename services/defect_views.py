@@ -152,9 +152,7 @@ def defect_report(request):
     return ratelimit.too_many(response, limited) if limited else response
 
 
-@require_GET
-def defect_detail(request, reference: str):
-    report = _public_report(reference)
+def _detail(request, report: DefectReport, follow_form: FollowForm):
     is_reporter = request.user.is_authenticated and report.case.applicant_id == request.user.pk
     return render(
         request,
@@ -163,26 +161,68 @@ def defect_detail(request, reference: str):
             "report": report,
             "case": report.case,
             "photos": defects.released_photos(report=report),
-            "follow_form": FollowForm(),
+            "follow_form": follow_form,
             "can_reopen": is_reporter
             and report.case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED),
         },
     )
 
 
+@require_GET
+def defect_detail(request, reference: str):
+    return _detail(request, _public_report(reference), FollowForm())
+
+
 @require_POST
 def defect_follow(request, reference: str):
     report = _public_report(reference)
     form = FollowForm(request.POST)
-    if form.is_valid():
-        defects.report_follow(
-            report=report, email=form.cleaned_data["email"], language=translation.get_language()
-        )
-        # The same answer whether or not the address already followed: no one learns who does.
+    if not form.is_valid():
+        messages.error(request, _("Please enter a valid e-mail address."))
+        return redirect(report)
+    email = form.cleaned_data["email"].strip().lower()
+    # A signed-in citizen's own address is verified; any other gets a confirmation link first.
+    verified = request.user.is_authenticated and email == request.user.email.lower()
+    if not verified:
+        try:
+            ratelimit.limit_check(request, scope="defect_follow", email=email)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            return ratelimit.too_many(_detail(request, report, form), exc)
+    defects.report_follow(
+        report=report, email=email, language=translation.get_language(), verified=verified
+    )
+    # The same answer whether or not the address already followed: no one learns who does.
+    if verified:
         messages.success(request, _("You will be informed by e-mail when the status changes."))
     else:
-        messages.error(request, _("Please enter a valid e-mail address."))
+        messages.success(
+            request,
+            _(
+                "Please confirm with the link we have sent to this address. Only then will you"
+                " be informed when the status changes."
+            ),
+        )
     return redirect(report)
+
+
+@require_http_methods(["GET", "POST"])
+def defect_follow_confirm(request, reference: str, token: str):
+    """The link of the confirmation e-mail: a page with a button, so that a mail scanner
+    opening the link confirms nothing."""
+    report = _public_report(reference)
+    follower = defects.follower_pending(token=token)
+    valid = follower is not None and follower.report_id == report.pk
+    if request.method == "POST" and valid:
+        defects.follow_confirm(token=token)
+        messages.success(request, _("You will be informed by e-mail when the status changes."))
+        return redirect(report)
+    return render(
+        request,
+        "services/defects/follow_confirm.html",
+        {"report": report, "case": report.case, "valid": valid},
+        status=200 if valid else 404,
+    )
 
 
 @require_POST

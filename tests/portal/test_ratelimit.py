@@ -1,5 +1,7 @@
 """portal.ratelimit: anonymous writes that send e-mail are limited per IP and per address."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -111,3 +113,22 @@ def test_the_accessibility_feedback_is_limited_per_ip_in_english_too(client, set
     assert "Too many requests. Please try again in" in response.content.decode()
     assert "Der Kontrast ist zu schwach." in response.content.decode()
     assert AccessibilityFeedback.objects.count() == 2
+
+
+def test_concurrent_writes_on_redis_never_pass_the_limit(redis_url, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}",
+        }
+    }
+    rate = ratelimit.rate_parse("20/h")
+    now = 36000.0 + 60  # one moment early in an hour: no previous bucket
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        waits = list(pool.map(lambda _i: ratelimit.hit("burst", rate, now=now), range(40)))
+
+    assert waits.count(0) == 20

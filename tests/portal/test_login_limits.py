@@ -1,5 +1,7 @@
 """Failed sign-ins slow an attacker down without locking the account's owner out."""
 
+import time
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -32,9 +34,11 @@ def test_wrong_passwords_from_one_ip_do_not_lock_the_owner_out(client, citizen_a
 
 
 def test_past_the_accounts_allowance_unknown_ips_wait_while_the_owners_ip_works(
-    client, citizen_a, settings
+    client, citizen_a, settings, monkeypatch
 ):
     settings.LOGIN_FAILURES_PER_ACCOUNT = "10/h"
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)  # the delays are seconds: a slow run passes them
     _login(client, citizen_a.email, PASSWORD, OWNER)  # the owner has signed in from here
     client.logout()
     # An attacker spreads wrong passwords over many IPs (two each, under the pair limit).
@@ -52,6 +56,8 @@ def test_past_the_accounts_allowance_unknown_ips_wait_while_the_owners_ip_works(
 
 def test_the_delay_is_for_that_attempt_only(client, citizen_a, settings, monkeypatch):
     settings.LOGIN_FAILURES_PER_ACCOUNT = "2/h"
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
     for n in range(3):
         _login(Client(), citizen_a.email, "falsch", f"203.0.113.{n + 10}")
     assert (
@@ -59,9 +65,7 @@ def test_the_delay_is_for_that_attempt_only(client, citizen_a, settings, monkeyp
         in _login(client, citizen_a.email, PASSWORD, OWNER).content.decode()
     )
 
-    import time
-
-    later = time.time() + 301
+    later = now + 301
     monkeypatch.setattr(time, "time", lambda: later)
     response = _login(client, citizen_a.email, PASSWORD, OWNER)
     assert response.status_code == 302

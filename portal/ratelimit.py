@@ -157,15 +157,21 @@ def limit_check(request: HttpRequest, *, scope: str, email: str = "", client: st
     if email.strip():
         address = digest(address_normalise(email))
         checks.append((f"{scope}:to:{address}", rate_parse(settings.RATE_LIMIT_ADDRESS)))
+    now = time.time()
+    counted: list[tuple[str, Rate]] = []
     for key, rate in checks:
         try:
-            wait = hit(key, rate)
+            wait = hit(key, rate, now=now)
         except Exception:  # the cache is down: let the write through rather than fail it
             logger.warning("rate limit %s not checked: the cache is unreachable", scope)
             return
         if wait:
             logger.info("rate limit %s reached (%s)", scope, key.split(":")[1])
+            for done, done_rate in counted:  # the refused write counts nowhere
+                with contextlib.suppress(Exception):
+                    cache.decr(f"rl:{done}:{int(now // done_rate.seconds)}")
             raise RateLimited(wait)
+        counted.append((key, rate))
 
 
 def too_many(response: HttpResponse, exc: RateLimited) -> HttpResponse:

@@ -132,3 +132,16 @@ def test_concurrent_writes_on_redis_never_pass_the_limit(redis_url, settings):
         waits = list(pool.map(lambda _i: ratelimit.hit("burst", rate, now=now), range(40)))
 
     assert waits.count(0) == 20
+
+
+def test_a_write_refused_for_its_address_does_not_use_up_the_ips_allowance(client, settings):
+    settings.RATE_LIMIT_IP, settings.RATE_LIMIT_ADDRESS = "3/h", "1/h"
+    service = ServiceFactory(anonymous=True)
+    url = f"/services/{service.slug}/beantragen/"
+    client.post(url, {"email": "opfer@example.org"}, REMOTE_ADDR="192.0.2.7")
+    for _ in range(3):  # refused: the address has had its link
+        client.post(url, {"email": "opfer@example.org"}, REMOTE_ADDR="192.0.2.7")
+
+    response = client.post(url, {"email": "ich@example.org"}, REMOTE_ADDR="192.0.2.7")
+
+    assert response.status_code == 302

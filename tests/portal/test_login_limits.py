@@ -69,3 +69,14 @@ def test_the_delay_is_for_that_attempt_only(client, citizen_a, settings, monkeyp
     monkeypatch.setattr(time, "time", lambda: later)
     response = _login(client, citizen_a.email, PASSWORD, OWNER)
     assert response.status_code == 302
+
+
+def test_a_flood_of_sign_in_requests_gets_a_german_429_page(client):
+    statuses = []
+    for n in range(25):
+        response = _login(client, f"x{n}@example.org", "x", ATTACKER)
+        statuses.append(response.status_code)
+
+    assert statuses[-1] == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert '<html lang="de">' in response.content.decode()

@@ -5,6 +5,7 @@ Celery tasks executed in-process, e-mail printed to the console, DEBUG on.
 Production differs only by environment variables (see README.md).
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -203,12 +204,26 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stadt Castrop-Rauxel] "
 ACCOUNT_RATE_LIMITS = {
     # allauth's own limits, per IP and per key; admin login goes through allauth too.
     "login": "20/m/ip",
+    # The key of failed logins is the (IP, account) pair (portal.adapters), so a stranger's
+    # wrong passwords never lock the owner out; portal.ratelimit adds a per-account delay.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+# Failed sign-ins per account across all IPs before unknown IPs must wait between attempts
+# (a delay doubling per failure up to LOGIN_DELAY_MAX_SECONDS; no lock-out).
+LOGIN_FAILURES_PER_ACCOUNT = env.str("LOGIN_FAILURES_PER_ACCOUNT", default="10/h")
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", default=300)
+# Anonymous writes and writes that send e-mail (portal.ratelimit), per scope: per client IP,
+# and per target e-mail address. "count/period" with period s, m, h or d (e.g. 20/h, 5/30m).
+RATE_LIMIT_IP = env.str("RATE_LIMIT_IP", default="20/h")
+RATE_LIMIT_ADDRESS = env.str("RATE_LIMIT_ADDRESS", default="5/h")
+RATE_LIMIT_API_KEY = env.str("RATE_LIMIT_API_KEY", default="200/h")  # Open311 POST per key
+for _rate in (LOGIN_FAILURES_PER_ACCOUNT, RATE_LIMIT_IP, RATE_LIMIT_ADDRESS, RATE_LIMIT_API_KEY):
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_rate!r} is not a rate such as 5/h or 20/30m")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stadt Castrop-Rauxel"
 # Accept the neighbouring 30-second step too (RFC 6238 section 5.2): a code typed as the

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import selectors, services
+from portal import ratelimit, selectors, services
 from portal.celery import app as celery_app
 from portal.forms import AccessibilityFeedbackForm, AccountDeleteForm, ProfileForm
 
@@ -49,6 +49,14 @@ def accessibility(request):
     """The accessibility statement (NRW model) with its feedback form."""
     form = AccessibilityFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.limit_check(
+                request, scope="accessibility_feedback", email=form.cleaned_data["email"]
+            )
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, "portal/accessibility.html", {"form": form})
+            return ratelimit.too_many(response, exc)
         services.accessibility_feedback_submit(**form.cleaned_data)
         messages.success(
             request,

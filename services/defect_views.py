@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import maps
+from portal import maps, ratelimit
 from portal.api import ApplicationError
 from portal.files import file_response
 from services import defects
@@ -103,6 +103,7 @@ def defect_report(request):
     user = request.user if request.user.is_authenticated else None
     form = DefectReportForm(request.POST or None, request.FILES or None, user=user)
     nearby = []
+    limited: ratelimit.RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["latitude"] is not None and not data["confirm_new"]:
@@ -119,6 +120,10 @@ def defect_report(request):
             )
         else:
             try:
+                if user is None:  # the receipt goes to an address nobody has verified
+                    ratelimit.limit_check(
+                        request, scope="defect_report", email=data.get("email", "")
+                    )
                 report = defects.report_submit(
                     category=data["category"],
                     description=data["description"],
@@ -131,6 +136,9 @@ def defect_report(request):
                     user=user,
                     language=user.language if user else translation.get_language(),
                 )
+            except ratelimit.RateLimited as exc:
+                form.add_error(None, exc.message)
+                limited = exc
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -141,16 +149,11 @@ def defect_report(request):
                     ),
                 )
                 return redirect(report)
-    return render(
-        request,
-        "services/defects/report.html",
-        {"form": form, "nearby": nearby},
-    )
+    response = render(request, "services/defects/report.html", {"form": form, "nearby": nearby})
+    return ratelimit.too_many(response, limited) if limited else response
 
 
-@require_GET
-def defect_detail(request, reference: str):
-    report = _public_report(reference)
+def _detail(request, report: DefectReport, follow_form: FollowForm):
     is_reporter = request.user.is_authenticated and report.case.applicant_id == request.user.pk
     return render(
         request,
@@ -159,26 +162,68 @@ def defect_detail(request, reference: str):
             "report": report,
             "case": report.case,
             "photos": defects.released_photos(report=report),
-            "follow_form": FollowForm(),
+            "follow_form": follow_form,
             "can_reopen": is_reporter
             and report.case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED),
         },
     )
 
 
+@require_GET
+def defect_detail(request, reference: str):
+    return _detail(request, _public_report(reference), FollowForm())
+
+
 @require_POST
 def defect_follow(request, reference: str):
     report = _public_report(reference)
     form = FollowForm(request.POST)
-    if form.is_valid():
-        defects.report_follow(
-            report=report, email=form.cleaned_data["email"], language=translation.get_language()
-        )
-        # The same answer whether or not the address already followed: no one learns who does.
+    if not form.is_valid():
+        messages.error(request, _("Please enter a valid e-mail address."))
+        return redirect(report)
+    email = form.cleaned_data["email"].strip().lower()
+    # A signed-in citizen's own address is verified; any other gets a confirmation link first.
+    verified = request.user.is_authenticated and email == request.user.email.lower()
+    if not verified:
+        try:
+            ratelimit.limit_check(request, scope="defect_follow", email=email)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            return ratelimit.too_many(_detail(request, report, form), exc)
+    defects.report_follow(
+        report=report, email=email, language=translation.get_language(), verified=verified
+    )
+    # The same answer whether or not the address already followed: no one learns who does.
+    if verified:
         messages.success(request, _("You will be informed by e-mail when the status changes."))
     else:
-        messages.error(request, _("Please enter a valid e-mail address."))
+        messages.success(
+            request,
+            _(
+                "Please confirm with the link we have sent to this address. Only then will you"
+                " be informed when the status changes."
+            ),
+        )
     return redirect(report)
+
+
+@require_http_methods(["GET", "POST"])
+def defect_follow_confirm(request, reference: str, token: str):
+    """The link of the confirmation e-mail: a page with a button, so that a mail scanner
+    opening the link confirms nothing."""
+    report = _public_report(reference)
+    follower = defects.follower_pending(token=token)
+    valid = follower is not None and follower.report_id == report.pk
+    if request.method == "POST" and valid:
+        defects.follow_confirm(token=token)
+        messages.success(request, _("You will be informed by e-mail when the status changes."))
+        return redirect(report)
+    return render(
+        request,
+        "services/defects/follow_confirm.html",
+        {"report": report, "case": report.case, "valid": valid},
+        status=200 if valid else 404,
+    )
 
 
 @require_POST

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from portal.api import ApplicationError
 from portal.models import Department, User
 from portal.roles import is_staff_member
-from portal.tokens import token_generate
+from portal.tokens import token_generate, token_hash
 from services import notifications
 from services import services as case_services
 from services.models import (
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 MAX_PHOTOS = 5
 DUPLICATE_RADIUS_M = 50
 REOPEN_DAYS = 30
+FOLLOW_CONFIRM_DAYS = 7  # an unconfirmed follow is deleted after this
 EARTH_RADIUS_M = 6_371_000
 
 
@@ -180,19 +181,77 @@ def report_submit(
         )
         report.full_clean(exclude=["case"])
         report.save()
+        # The reporter chose to be informed and gets the case's e-mails anyway: confirmed.
         DefectFollower.objects.get_or_create(
-            report=report, email=email, defaults={"language": language}
+            report=report,
+            email=email,
+            defaults={"language": language, "confirmed_at": timezone.now()},
         )
     return report
 
 
 @transaction.atomic
-def report_follow(*, report: DefectReport, email: str, language: str) -> bool:
-    """Follow a report; True if the address is new."""
-    _follower, created = DefectFollower.objects.get_or_create(
-        report=report, email=email.strip().lower(), defaults={"language": language}
+def report_follow(*, report: DefectReport, email: str, language: str, verified: bool) -> bool:
+    """Follow a report; True if the address is new.
+
+    A ``verified`` address (the signed-in citizen's own) follows at once. Any other gets one
+    e-mail with a confirmation link, and hears of status changes only once it confirmed;
+    following again while unconfirmed sends nothing more.
+    """
+    email = email.strip().lower()
+    now = timezone.now()
+    follower, created = DefectFollower.objects.get_or_create(
+        report=report,
+        email=email,
+        defaults={"language": language, "confirmed_at": now if verified else None},
     )
+    if follower.confirmed_at is None and verified:
+        follower.confirmed_at, follower.token_hash = now, ""
+        follower.save(update_fields=["confirmed_at", "token_hash"])
+    elif created and not verified:
+        token = token_generate()
+        follower.token_hash = token_hash(token)
+        follower.save(update_fields=["token_hash"])
+        notifications.follow_confirmation_queue(follower=follower, token=token)
     return created
+
+
+def _pending_followers(now):
+    cutoff = now - timedelta(days=FOLLOW_CONFIRM_DAYS)
+    return DefectFollower.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+
+
+def follower_pending(*, token: str) -> DefectFollower | None:
+    """The unconfirmed, unexpired follower behind a confirmation link, if any."""
+    if not token:
+        return None
+    follower = (
+        DefectFollower.objects.select_related("report__case")
+        .filter(token_hash=token_hash(token), confirmed_at__isnull=True)
+        .first()
+    )
+    expired = timedelta(days=FOLLOW_CONFIRM_DAYS)
+    if follower is None or timezone.now() - follower.created_at >= expired:
+        return None
+    return follower
+
+
+@transaction.atomic
+def follow_confirm(*, token: str) -> DefectFollower | None:
+    """Confirm a follow by the link of its e-mail; None if the link is unknown or expired."""
+    follower = follower_pending(token=token)
+    if follower is None:
+        return None
+    updated = DefectFollower.objects.filter(pk=follower.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), token_hash=""
+    )
+    return follower if updated else None
+
+
+def followers_purge_unconfirmed(*, now=None) -> int:
+    """Delete follows not confirmed within ``FOLLOW_CONFIRM_DAYS``. Idempotent."""
+    deleted, _rows = _pending_followers(now or timezone.now()).delete()
+    return deleted
 
 
 @transaction.atomic
@@ -233,9 +292,11 @@ def report_mark_duplicate(*, report: DefectReport, original: DefectReport, actor
         raise ApplicationError(_("A report cannot be a duplicate of itself."))
     _check_staff(actor, report.case_id)
     report = DefectReport.objects.select_for_update().select_related("case").get(pk=report.pk)
-    for follower in report.followers.all():
+    for follower in report.followers.filter(confirmed_at__isnull=False):
         DefectFollower.objects.get_or_create(
-            report=original, email=follower.email, defaults={"language": follower.language}
+            report=original,
+            email=follower.email,
+            defaults={"language": follower.language, "confirmed_at": follower.confirmed_at},
         )
     report.duplicate_of = original
     report.public_note = _("Already reported as {reference}.").format(

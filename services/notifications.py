@@ -16,7 +16,7 @@ from django.utils import translation
 from portal.mail import AttachmentNotReady, absolute_url, mail_queue_template
 from portal.pdf import render_to_pdf
 from services import selectors
-from services.models import Case, CaseEvent, Draft, EventKind
+from services.models import Case, CaseEvent, DefectFollower, Draft, EventKind
 
 CITIZEN_EVENTS: dict[str, str] = {
     EventKind.SUBMITTED: "submitted",
@@ -95,8 +95,27 @@ def _follower_mails(event: CaseEvent) -> list:
             context={"report": report, "case": case, "event": event, "link": link},
             language=follower.language,
         )
-        for follower in report.followers.exclude(email=case.applicant_email)
+        for follower in report.followers.filter(confirmed_at__isnull=False).exclude(
+            email=case.applicant_email
+        )
     ]
+
+
+def follow_confirmation_queue(*, follower: DefectFollower, token: str) -> None:
+    """Queue the one e-mail that asks a new follower to confirm (once per follower)."""
+    reference = follower.report.case.reference
+    path = reverse("services:defect_follow_confirm", args=[reference, token])
+    mail_queue_template(
+        key=f"services.follower:{follower.pk}:confirm",
+        to=follower.email,
+        template=f"{TEMPLATES}/follow_confirm",
+        context={
+            "report": follower.report,
+            "reference": reference,
+            "link": absolute_url(path),
+        },
+        language=follower.language,
+    )
 
 
 def _event_mail(event: CaseEvent, access_token: str = ""):

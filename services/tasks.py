@@ -6,7 +6,7 @@ that causes them.
 
 from celery import shared_task
 
-from services import notifications, services
+from services import defects, notifications, services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
@@ -17,7 +17,9 @@ def receipt_build(case_id: int) -> None:
 
 @shared_task
 def anonymise_expired_cases() -> int:
-    # Idempotent: anonymised cases are skipped (anonymised_at is set).
+    # Idempotent: anonymised cases are skipped (anonymised_at is set); unconfirmed defect
+    # follows past their week are deleted, a second run finds none.
+    defects.followers_purge_unconfirmed()
     return services.cases_anonymise_expired()
 
 

@@ -33,6 +33,11 @@ urlpatterns = [
     path("maengel/<str:reference>/", defect_views.defect_detail, name="defect_detail"),
     path("maengel/<str:reference>/folgen/", defect_views.defect_follow, name="defect_follow"),
     path(
+        "maengel/<str:reference>/folgen/<str:token>/",
+        defect_views.defect_follow_confirm,
+        name="defect_follow_confirm",
+    ),
+    path(
         "maengel/<str:reference>/nicht-behoben/", defect_views.defect_reopen, name="defect_reopen"
     ),
     path("maengel/<str:reference>/fotos/<int:pk>/", defect_views.defect_photo, name="defect_photo"),

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import ratelimit
 from portal.api import ApplicationError
 from portal.files import file_response
 from portal.i18n import language_current, language_normalise
@@ -62,13 +63,15 @@ def start(request, slug: str):
     email = ""
     if user is None:
         form = StartAnonymousForm(request.POST)
+        context = {"service": service, "form_version": service.current_form, "start_form": form}
         if not form.is_valid():
-            return render(
-                request,
-                "services/detail.html",
-                {"service": service, "form_version": service.current_form, "start_form": form},
-            )
+            return render(request, "services/detail.html", context)
         email = form.cleaned_data["email"]
+        try:  # the draft link is mailed to an address nobody has verified
+            ratelimit.limit_check(request, scope="draft_link", email=email)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            return ratelimit.too_many(render(request, "services/detail.html", context), exc)
     try:
         draft, token = services.draft_start(service=service, user=user, email=email)
     except ApplicationError as exc:
@@ -154,10 +157,15 @@ def draft_review(request, ref: str):
         "applicant_email": user.email if user else draft.email,
     }
     form = SubmitForm(request.POST or None, initial=initial)
+    limited: ratelimit.RateLimited | None = None
     if user is not None:
         form.fields["applicant_email"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
+            if user is None:  # the confirmation goes to an address nobody has verified
+                ratelimit.limit_check(
+                    request, scope="case_submit", email=form.cleaned_data["applicant_email"]
+                )
             case, token = services.case_submit(
                 draft=draft,
                 applicant_name=form.cleaned_data["applicant_name"],
@@ -166,6 +174,9 @@ def draft_review(request, ref: str):
                 language=user.language if user else language,
                 consent=form.cleaned_data["consent"],
             )
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            limited = exc
         except ApplicationError as exc:
             messages.error(request, exc.message)
             step = exc.extra.get("step")
@@ -189,7 +200,7 @@ def draft_review(request, ref: str):
     step_of_key = {f["key"]: i for i, s in enumerate(steps, start=1) for f in s["fields"]}
     for row in answers:
         row["step_number"] = step_of_key[row["key"]]
-    return render(
+    response = render(
         request,
         "services/draft_review.html",
         {
@@ -202,6 +213,7 @@ def draft_review(request, ref: str):
             "step_titles": [s["title"][lang] for s in steps],
         },
     )
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 @login_required

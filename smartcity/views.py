@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import maps
 from portal.exports import csv_response
+from portal.redirects import safe_next
 from portal.roles import is_operator, role_required
 from smartcity import selectors, services
 from smartcity.models import ENVIRONMENT_KINDS, Alarm, Channel, LampEvent, Pole, PoleStatus
@@ -357,10 +357,7 @@ def alarm_acknowledge(request, pk: int):
     else:
         services.alarm_acknowledge(alarm=alarm, user=request.user, note=note)
         messages.success(request, _("Alarm acknowledged."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("smartcity:alarms")
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("smartcity:alarms")))
 
 
 @operator_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ def post_comment(request, form: CommentForm, process, **target):
     """Publish a comment on ``target`` (a section or a proposal); a redirect when done, None to
     show the page again with the form's errors."""
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
+        return redirect_to_login(request.path)
     if not form.is_valid():
         return None
     try:

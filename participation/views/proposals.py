@@ -18,6 +18,7 @@ from participation.views.common import document_or_404, page_context, process_or
 from participation.views.discussion import post_comment
 from portal.api import ApplicationError
 from portal.files import file_response
+from portal.redirects import safe_next
 
 
 def proposals(request):
@@ -121,7 +122,7 @@ def proposal_support(request, pk: int):
             messages.success(request, _("Thank you for your support."))
         else:
             messages.info(request, _("You already support this proposal."))
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    return redirect(safe_next(request, request.POST.get("next"), item.get_absolute_url()))
 
 
 @login_required

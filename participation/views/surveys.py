@@ -14,6 +14,7 @@ from participation import rules, selectors, services
 from participation.forms import InviteForm, SurveyForm
 from participation.models import PhaseKind, Survey
 from participation.views.common import page_context
+from portal import ratelimit
 from portal.api import ApplicationError
 from portal.exports import csv_response
 from portal.i18n import language_current
@@ -34,17 +35,23 @@ def survey(request, pk: int, token: str = ""):
     form = SurveyForm(request.POST or None, questions=questions)
     answered = request.user.is_authenticated and item.responses.filter(user=request.user).exists()
     allowed = bool(token) or rules.can_answer_survey(request.user, process, now)
+    limited: ratelimit.RateLimited | None = None
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
         if form.is_valid():
             try:
+                if token:  # an anonymous answer by an invitation link
+                    ratelimit.limit_check(request, scope="survey_token")
                 services.survey_respond(
                     survey=item,
                     answers=form.answers(),
                     user=request.user if not token else None,
                     token=token,
                 )
+            except ratelimit.RateLimited as exc:
+                form.add_error(None, exc.message)
+                limited = exc
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -60,7 +67,8 @@ def survey(request, pk: int, token: str = ""):
             "phase": process.phase_of(PhaseKind.SURVEY),
         }
     )
-    return render(request, "participation/survey.html", context)
+    response = render(request, "participation/survey.html", context)
+    return ratelimit.too_many(response, limited) if limited else response
 
 
 def survey_results(request, pk: int):

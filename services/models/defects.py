@@ -95,12 +95,19 @@ class DefectReport(models.Model):
 
 
 class DefectFollower(models.Model):
-    """Someone who gets an e-mail when the report's status changes."""
+    """Someone who gets an e-mail when the report's status changes, once they confirmed.
+
+    An address given on the public page is unverified: it gets one e-mail with a link
+    (``token_hash`` is the hash of its secret), and only a follower with ``confirmed_at``
+    hears of status changes. Unconfirmed followers are deleted after a few days.
+    """
 
     report = models.ForeignKey(DefectReport, on_delete=models.CASCADE, related_name="followers")
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(max_length=8, default="de")
     created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("follower")

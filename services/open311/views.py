@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import ratelimit
 from portal.api import ApplicationError
 from services import defects
 from services import services as case_services
@@ -105,6 +106,19 @@ def service_definition(request, code: str, *, fmt: str):
 @open311_view(["GET", "POST"])
 def requests_collection(request, *, fmt: str):
     if request.method == "POST":
+        post = request.POST  # per API key and per e-mail address (portal.ratelimit)
+        try:
+            ratelimit.limit_check(
+                request,
+                scope="open311",
+                email=post.get("email", ""),
+                client=post.get("api_key", ""),
+            )
+        except ratelimit.RateLimited as exc:
+            error = [
+                {"code": 429, "description": f"too many requests, retry in {exc.retry_after} s"}
+            ]
+            return ratelimit.too_many(respond(fmt, "errors", error, status=429), exc)
         return _create(request, fmt)
     cases = visible_requests()
     params = request.GET

@@ -72,3 +72,24 @@ def test_a_citizen_reports_a_defect_by_map_click_and_sees_it_closed(
     assert page.watch.console_errors == []
     assert page.watch.foreign_requests == []
     assert defects.released_photos(report=found).count() == 0
+
+
+def test_a_neighbour_follows_a_report_and_confirms_by_the_link(page, live_server, defect_service):
+    from portal.models import OutgoingEmail
+    from tests.services.test_defects import confirmation_link, report
+
+    found = report()
+    page.goto(found.get_absolute_url())
+    page.fill("input[name=email]", "nachbar@example.org")
+    page.click("button:has-text('Folgen')")
+    page.wait_for_load_state()
+    assert "Bitte bestätigen Sie mit dem Link" in page.inner_text("main")
+
+    page.goto(confirmation_link(OutgoingEmail.objects.get(to=["nachbar@example.org"])))
+    assert page.watch.axe_violations() == []
+    page.click("button:has-text('Ja, informieren Sie mich')")
+    page.wait_for_load_state()
+
+    assert "Sie werden per E-Mail informiert" in page.inner_text("main")
+    assert found.followers.get(email="nachbar@example.org").confirmed_at is not None
+    assert page.watch.console_errors == []

@@ -270,3 +270,31 @@ def test_a_proposal_image_is_shown_only_as_the_image_it_is(
     assert shown["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert swapped["Content-Type"] == "application/octet-stream"
     assert swapped["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example", "/\\evil.example", "http://testserver/x"],
+)
+def test_supporting_never_redirects_to_another_site(client, process, field, citizen_a, target):
+    proposal = make(process, citizen_a, field)
+    client.force_login(citizen_a)
+
+    response = client.post(
+        f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": target}, secure=True
+    )
+
+    # Off-site targets and a plain-HTTP target from an HTTPS page land on the proposal itself.
+    assert response.status_code == 302
+    assert response["Location"] == proposal.get_absolute_url()
+
+
+def test_supporting_returns_to_a_page_of_this_site(client, process, field, citizen_a):
+    proposal = make(process, citizen_a, field)
+    client.force_login(citizen_a)
+
+    response = client.post(
+        f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": "/mitmachen/vorschlaege/"}
+    )
+
+    assert response["Location"] == "/mitmachen/vorschlaege/"

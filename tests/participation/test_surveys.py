@@ -210,3 +210,19 @@ def test_every_formula_start_is_neutralised_in_the_survey_export(client, survey,
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][-1] == "'" + formula.strip()  # answers are stored without outer blanks
+
+
+def test_answers_by_invitation_link_are_limited_per_ip(client, process, settings):
+    settings.RATE_LIMIT_IP = "2/h"
+    survey = make_survey(process, by_token=True)
+    tokens = [services.survey_invite(survey=survey, email=f"g{n}@example.org") for n in range(3)]
+    for token in tokens[:2]:
+        client.post(f"/mitmachen/umfragen/{survey.pk}/einladung/{token}/", form_data(survey))
+
+    response = client.post(
+        f"/mitmachen/umfragen/{survey.pk}/einladung/{tokens[2]}/", form_data(survey)
+    )
+
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert Response.objects.count() == 2

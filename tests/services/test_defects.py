@@ -1,6 +1,7 @@
 """Mängelmelder: reporting, routing, the public view without personal data, followers,
 duplicates, released photos and reopening."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.api import ApplicationError
+from portal.models import OutgoingEmail
 from services import defects, services
 from services.models import CaseStatus, DefectFollower, DefectReport, DefectRoute
 from tests.services.test_filing import jpeg_with_gps
+
+
+def confirmation_link(message) -> str:
+    """The path of the confirmation link in a follow confirmation e-mail."""
+    return re.search(r"https?://[^/\s]+(/\S+/folgen/\S+/)", message.body).group(1)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +150,7 @@ def test_followers_get_an_email_when_the_status_changes(
     client.post(
         f"/services/maengel/{found.case.reference}/folgen/", {"email": "nachbar@example.org"}
     )
+    client.post(confirmation_link(OutgoingEmail.objects.latest("pk")))  # double opt-in
     found.case.department.members.add(case_worker)
     mail.outbox.clear()
 
@@ -152,10 +161,15 @@ def test_followers_get_an_email_when_the_status_changes(
     assert recipients == ["nachbar@example.org", REPORTER_EMAIL]
 
 
-def test_marking_a_duplicate_closes_it_and_moves_its_followers(defect_service, case_worker):
+def test_marking_a_duplicate_closes_it_and_moves_its_confirmed_followers(
+    defect_service, case_worker
+):
     original = report()
     duplicate = report(email="zweite@example.org", latitude=51.55501)
-    DefectFollower.objects.create(report=duplicate, email="nachbar@example.org")
+    DefectFollower.objects.create(
+        report=duplicate, email="nachbar@example.org", confirmed_at=timezone.now()
+    )
+    DefectFollower.objects.create(report=duplicate, email="unbestaetigt@example.org")
     original.case.department.members.add(case_worker)
 
     defects.report_mark_duplicate(report=duplicate, original=original, actor=case_worker)

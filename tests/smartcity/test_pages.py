@@ -136,12 +136,16 @@ def test_an_operator_acknowledges_an_alarm_with_a_note_on_the_pole_page(client, 
     assert "Schon gemeldet" in client.get(page).content.decode()
 
 
-def test_acknowledging_never_redirects_to_another_site(client, operator, pole):
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example", "/\\evil.example", "http://testserver/x"],
+)
+def test_acknowledging_never_redirects_to_another_site(client, operator, pole, target):
     alarm = Alarm.objects.create(pole=pole, kind="offline", condition="offline", message="x")
     client.force_login(operator)
 
     response = client.post(
-        f"/smartcity/betrieb/alarme/{alarm.pk}/bestaetigen/", {"next": "https://evil.example/"}
+        f"/smartcity/betrieb/alarme/{alarm.pk}/bestaetigen/", {"next": target}, secure=True
     )
 
     assert response["Location"] == "/smartcity/betrieb/alarme/"

@@ -232,7 +232,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would take X-Forwarded-Proto from any client that reaches
+# gunicorn. gunicorn sets the request's scheme from that header only for peers listed in
+# FORWARDED_ALLOW_IPS (the reverse proxy), and Django reads the scheme gunicorn decided.
+USE_X_FORWARDED_HOST = False  # the Host header is checked against ALLOWED_HOSTS as sent
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -129,15 +129,29 @@ def test_healthz_still_reports_the_database_itself(database_down, client):
     assert "Retry-After" not in response
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a Redis that is not there, through fresh connections (the app pools its
+    connections to the broker it met first: forget them before and after)."""
+
+    def forget_pooled_connections():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    forget_pooled_connections()
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    yield
+    forget_pooled_connections()
+
+
 @pytest.mark.django_db
-def test_a_broker_outage_gives_the_503_page(client, settings, monkeypatch):
+def test_a_broker_outage_gives_the_503_page(client, broker_down):
     """The concept PDF is built by a worker; asking for it while Redis is down is a 503."""
     document = ConceptDocument.objects.create(title="Digitale Europastadt", slug="konzept")
     add_section(document, "wlan", 1, "Freies WLAN", "WLAN am Marktplatz.")
     editor = _with_role(UserFactory(email="mira@stadt.example"), Role.MODERATOR)
     version = services.document_publish(document=document, user=editor, change_note="Erste")
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
 
     response = client.get(f"/mitmachen/konzept/version-{version.number}/pdf/")
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "simple_history",
     "portal",  # after allauth: its admin.py replaces some of allauth's admin registrations
     "services",
     "participation",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who changed configuration
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -209,6 +211,10 @@ MFA_TOTP_ISSUER = "Stadt Castrop-Rauxel"
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 ADMIN_MFA_REQUIRED = True
+
+# Configuration models keep their history (django-simple-history): who changed what, when. The
+# admin shows it; reverting from it is off, since that would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Sessions and cookies -----------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

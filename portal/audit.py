@@ -48,6 +48,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     object_history_template = "admin/history_with_change_log.html"
+    object_history_list_template = "admin/history_list.html"
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         return roles.is_administrator(request.user)

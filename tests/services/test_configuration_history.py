@@ -1,8 +1,6 @@
 """Configuration changed in the admin leaves a trace: who changed which field, when, from what
 to what. Secrets never enter the history; only who may see the object sees its history."""
 
-import re
-
 import pytest
 from django.db import connection
 
@@ -63,13 +61,10 @@ def test_a_service_changed_in_the_admin_shows_who_changed_which_field(admin_clie
     page = admin_client.get(f"/admin/services/service/{service.pk}/history/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert administrator.email in html
-    assert page.status_code == 200
     assert "Verlauf von „Hundeanmeldung" in html
-    assert f'<a href="/admin/portal/user/{administrator.pk}/change/">{administrator}</a>' in html
-    assert re.search(
-        r"<strong>Bearbeitungsdauer in Tagen:</strong>\s*14\s*&nbsp;&rarr;&nbsp;&nbsp;21", html
-    )
+    assert f"{administrator} ({administrator.email})" in html
+    assert "<strong>Bearbeitungsdauer in Tagen:</strong> 14 → 21</li>" in html
+    assert "style=" not in html.split('id="change-history"')[1]  # the CSP allows no inline style
     last = service.history.latest()
     assert last.history_user == administrator
     assert last.diff_against(last.prev_record).changed_fields == ["processing_days"]

@@ -50,6 +50,8 @@ def _assert_unavailable_page(response, *, retry_after: str = "30") -> str:
     assert response.status_code == 503
     assert response["Retry-After"] == retry_after
     assert response["Content-Type"].startswith("text/html")
+    assert response["Cache-Control"] == "no-store"  # no proxy keeps the outage page
+    assert "default-src 'self'" in response["Content-Security-Policy"]  # still the site's headers
     return response.content.decode()
 
 

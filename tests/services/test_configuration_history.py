@@ -2,14 +2,43 @@
 to what. Secrets never enter the history; only who may see the object sees its history."""
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 
-from services.models import Open311Key, Service
-from smartcity.models import DeviceToken
+from participation.models import FieldOfAction, Phase, Process, Question, StrategicGoal, Survey
+from portal.audit import HistoryAdmin
+from portal.models import Department
+from services.models import (
+    DefectRoute,
+    FormField,
+    FormStep,
+    FormVersion,
+    Open311Key,
+    Service,
+    ServiceCategory,
+)
+from smartcity.models import Channel, DeviceToken, Pole, Threshold
 from tests.factories import UserFactory
 from tests.services.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
+
+# Configuration with an admin page of its own, and configuration edited inline on those pages.
+CONFIGURATION_ADMINS = [
+    Department,
+    ServiceCategory,
+    Service,
+    FormStep,
+    DefectRoute,
+    Open311Key,
+    FieldOfAction,
+    StrategicGoal,
+    Process,
+    Survey,
+    Pole,
+    Threshold,
+]
+CONFIGURATION_INLINES = [FormField, FormVersion, Phase, Question, Channel, DeviceToken]
 
 
 @pytest.fixture
@@ -108,3 +137,10 @@ def test_a_key_issued_and_renamed_in_the_admin_keeps_both_histories(admin_client
     assert key.key_hash not in html
     assert [record.history_user for record in key.history.all()] == [administrator] * 2
     assert Service.history.count() == 0  # nothing else was recorded on the way
+
+
+@pytest.mark.parametrize("model", CONFIGURATION_ADMINS + CONFIGURATION_INLINES)
+def test_every_configuration_model_keeps_its_history(model):
+    assert hasattr(model, "history"), model
+    if model in CONFIGURATION_ADMINS:
+        assert isinstance(admin.site._registry[model], HistoryAdmin), model

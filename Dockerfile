@@ -28,4 +28,5 @@ RUN DJANGO_DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-bu
 RUN useradd --create-home --uid 10001 portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+# Forwarded headers are believed only from FORWARDED_ALLOW_IPS (gunicorn's default: 127.0.0.1).
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]

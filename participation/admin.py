@@ -30,6 +30,7 @@ from participation.models import (
     Survey,
 )
 from portal.api import ApplicationError
+from portal.audit import HistoryAdmin
 
 # One labelled input per date and time (the admin's split widget leaves its halves unlabelled).
 ONE_DATETIME_INPUT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -47,7 +48,7 @@ class GoalInline(admin.StackedInline):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(HistoryAdmin):
     list_display = ["order", "name", "name_en"]
     list_display_links = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -55,7 +56,7 @@ class FieldOfActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(admin.ModelAdmin):
+class StrategicGoalAdmin(HistoryAdmin):
     list_display = ["code", "title", "field"]
     list_filter = ["field"]
     search_fields = ["title", "description"]
@@ -144,7 +145,7 @@ class PhaseInline(admin.StackedInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(HistoryAdmin):
     list_display = ["title", "moderation", "support_threshold"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline]
@@ -157,7 +158,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(HistoryAdmin):
     list_display = ["title", "process", "by_token"]
     inlines = [QuestionInline]
 

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import mail, roles
+from portal.audit import HistoryAdmin
 from portal.forms import AdminUserChangeForm, AdminUserCreationForm
 from portal.models import AccessibilityFeedback, Department, OutgoingEmail, User
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ["name", "slug", "email", "phone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "simple_history",
     "portal",  # after allauth: its admin.py replaces some of allauth's admin registrations
     "services",
     "participation",
@@ -72,12 +73,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who changed configuration
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.middleware.RefuseNulPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.ServiceUnavailableMiddleware",  # database or broker down: 503
 ]
+# Seconds a client is told to wait (Retry-After) while the database or the broker is down.
+UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("UNAVAILABLE_RETRY_AFTER_SECONDS", default=30)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -232,6 +237,10 @@ MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 ADMIN_MFA_REQUIRED = True
 
+# Configuration models keep their history (django-simple-history): who changed what, when. The
+# admin shows it; reverting from it is off, since that would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Sessions and cookies -----------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 8  # citizens: one working day
@@ -257,7 +266,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would take X-Forwarded-Proto from any client that reaches
+# gunicorn. gunicorn sets the request's scheme from that header only for peers listed in
+# FORWARDED_ALLOW_IPS (the reverse proxy), and Django reads the scheme gunicorn decided.
+USE_X_FORWARDED_HOST = False  # the Host header is checked against ALLOWED_HOSTS as sent
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

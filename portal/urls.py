@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
+from portal.middleware import ServiceUnavailableMiddleware
 
 shell_patterns = [
     path("", views.home, name="home"),
@@ -16,6 +17,9 @@ shell_patterns = [
     path("accounts/profile/export/", views.profile_export, name="profile_export"),
     path("accounts/profile/delete/", views.profile_delete, name="profile_delete"),
 ]
+
+# An outage met outside a view (a middleware's session lookup) gets the 503 page too.
+handler500 = ServiceUnavailableMiddleware.server_error
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import HistoryAdmin
 from smartcity import services
 from smartcity.models import (
     Alarm,
@@ -50,7 +51,7 @@ class DeviceTokenInline(admin.TabularInline):
 
 
 @admin.register(Pole)
-class PoleAdmin(admin.ModelAdmin):
+class PoleAdmin(HistoryAdmin):
     list_display = ["number", "name", "status", "address", "last_seen_at"]
     list_filter = ["status", "has_environment", "has_wifi"]
     search_fields = ["number", "name", "address"]
@@ -100,7 +101,7 @@ class PoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(admin.ModelAdmin):
+class ThresholdAdmin(HistoryAdmin):
     list_display = ["name", "kind", "aggregate", "limit", "clear_level", "channel", "active"]
     list_filter = ["kind", "aggregate", "active"]
     raw_id_fields = ["channel"]

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -103,6 +104,7 @@ class Pole(models.Model):
         _("status"), max_length=20, choices=PoleStatus.choices, default=PoleStatus.ACTIVE
     )
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_seen_at"])  # not the device's state
 
     # Not stored: set on the poles that ``selectors.poles_overview`` returns.
     state: str
@@ -161,6 +163,7 @@ class DeviceToken(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash", "mqtt_hash"])  # never the hashes
 
     class Meta:
         ordering = ["-created_at"]
@@ -191,6 +194,7 @@ class Channel(models.Model):
     maximum = models.FloatField(_("plausible maximum"))
     latest_value = models.FloatField(_("latest value"), null=True, blank=True)
     latest_ts = models.DateTimeField(_("latest measurement"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["latest_value", "latest_ts"])  # device state
 
     class Meta:
         ordering = ["pole", "key"]
@@ -369,6 +373,7 @@ class Threshold(models.Model):
     clear_level = models.FloatField(_("clears at or below"))
     active = models.BooleanField(_("active"), default=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "limit"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from participation.models.concept import ConceptDocument
 
@@ -34,6 +35,7 @@ class Process(models.Model):
         default=50,
         help_text=_("A proposal with this many supports goes to review; the city must answer."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-pk"]
@@ -67,6 +69,7 @@ class Phase(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     description = models.CharField(_("description"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["process", "starts_at", "pk"]

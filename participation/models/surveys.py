@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from participation.models.processes import Process
 
@@ -23,6 +24,7 @@ class Survey(models.Model):
         default=False,
         help_text=_("Also accept one answer per invitation link sent by e-mail."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -50,6 +52,7 @@ class Question(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
     required = models.BooleanField(_("required"), default=True)
     choices = models.TextField(_("choices"), blank=True, help_text=_("One per line."))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["survey", "order", "pk"]

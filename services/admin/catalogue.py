@@ -7,12 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.api import ApplicationError
+from portal.audit import HistoryAdmin
 from services import services
 from services.models import FormField, FormStep, FormVersion, Service, ServiceCategory
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(HistoryAdmin):
     list_display = ["name", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -44,7 +45,7 @@ class FormVersionInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(HistoryAdmin):
     list_display = ["name", "category", "department", "login_level", "is_online", "form_version"]
     list_filter = ["category", "department", "login_level", "is_online"]
     search_fields = ["name", "summary", "search_terms", "leika_key"]
@@ -96,7 +97,7 @@ class FormFieldInline(admin.StackedInline):
 
 
 @admin.register(FormStep)
-class FormStepAdmin(admin.ModelAdmin):
+class FormStepAdmin(HistoryAdmin):
     list_display = ["service", "order", "title"]
     list_filter = ["service"]
     inlines = [FormFieldInline]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import HistoryAdmin
 from portal.roles import is_administrator
 from services import services
 from services.models import AccessLog, DefectRoute, Open311Key
@@ -44,7 +45,7 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(DefectRoute)
-class DefectRouteAdmin(admin.ModelAdmin):
+class DefectRouteAdmin(HistoryAdmin):
     list_display = ["category", "department"]
 
 
@@ -55,7 +56,7 @@ class Open311KeyForm(forms.ModelForm):
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
+class Open311KeyAdmin(HistoryAdmin):
     """Issue keys (shown once) and revoke them; only the hash is stored."""
 
     list_display = ["name", "prefix", "created_at", "revoked_at"]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import Department
 
@@ -22,6 +23,7 @@ class ServiceCategory(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -78,6 +80,7 @@ class Service(models.Model):
     search_terms = models.CharField(
         _("search terms"), max_length=300, blank=True, help_text=_("Synonyms citizens search for.")
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +131,7 @@ class FormStep(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=150)
     title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["service", "order", "pk"]
@@ -185,6 +189,7 @@ class FormField(models.Model):
         _("show only if field"), max_length=50, blank=True, help_text=_("Key of another field.")
     )
     show_if_value = models.CharField(_("has the value"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["step", "order", "pk"]
@@ -213,6 +218,7 @@ class FormVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     schema = models.JSONField(_("form definition"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["service", "-number"]

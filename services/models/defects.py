@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import Department
 from services.models.cases import Case
@@ -33,6 +34,7 @@ class DefectRoute(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category"]
@@ -128,6 +130,7 @@ class Open311Key(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["key_hash"])  # never the hash
 
     class Meta:
         ordering = ["-created_at"]

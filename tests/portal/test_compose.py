@@ -1,6 +1,7 @@
 """docker-compose.yml and the Dockerfile: no Docker engine runs here, so the test reads them and
 checks that every command they run exists in the code."""
 
+import ipaddress
 import re
 import shlex
 from importlib import import_module
@@ -76,3 +77,47 @@ def test_production_settings_come_only_from_the_environment():
     for name in ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"):
         assert ":?" in env[name], f"{name} must be required, not defaulted"
     assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
+
+
+def _default_of(value: str) -> str:
+    """``${NAME:-default}`` as docker compose fills it in when NAME is not set."""
+    match = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def _forwarded_allow_ips(argv: list[str]) -> str | None:
+    if "--forwarded-allow-ips" in argv:
+        return argv[argv.index("--forwarded-allow-ips") + 1]
+    return None
+
+
+def test_gunicorn_believes_forwarded_headers_only_from_the_stacks_own_network():
+    web = SERVICES["web"]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    image_cmd = yaml.safe_load(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
+    for argv in (_command(web), image_cmd):
+        assert _forwarded_allow_ips(argv) is None, "trust comes from FORWARDED_ALLOW_IPS"
+    # The image alone keeps gunicorn's default: only 127.0.0.1 may set forwarded headers.
+    assert not re.search(r"^ENV .*FORWARDED_ALLOW_IPS", dockerfile, re.MULTILINE)
+
+    trusted = _default_of(web["environment"]["FORWARDED_ALLOW_IPS"]).split(",")
+    subnets = [
+        ipaddress.ip_network(pool["subnet"])
+        for pool in COMPOSE["networks"]["default"]["ipam"]["config"]
+    ]
+    assert "*" not in trusted
+    for entry in trusted:
+        network = ipaddress.ip_network(entry.strip())
+        assert network.is_private
+        assert any(network.subnet_of(subnet) for subnet in subnets), entry
+
+
+def test_the_web_port_is_published_on_the_loopback_interface_only():
+    for service in SERVICES.values():
+        for port in service.get("ports", []):
+            if isinstance(port, dict):
+                host_ip = port.get("host_ip", "")
+            else:
+                host_ip = str(port).rsplit(":", 2)[0] if str(port).count(":") == 2 else ""
+            assert host_ip == "127.0.0.1", f"{port} is reachable from every interface"
+    assert SERVICES["web"]["ports"], "the reverse proxy on the host needs the port"

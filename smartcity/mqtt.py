@@ -55,6 +55,15 @@ def handle_message(topic: str, payload: bytes) -> services.IngestResult | None:
         logger.info(
             "Pole %s: %d items rejected: %s", pole.number, len(result.rejected), result.rejected[:5]
         )
+        conflicts = [r["index"] for r in result.rejected if r["code"] == "value_conflict"]
+        if conflicts:
+            # No answer goes back on MQTT: the operators learn of it here; the stored value stays.
+            logger.warning(
+                "Pole %s: %d readings conflict with a stored value and were not stored (items %s).",
+                pole.number,
+                len(conflicts),
+                conflicts[:20],
+            )
     return result
 
 

@@ -1,7 +1,12 @@
 """Read-only API of the Serviceportal: a signed-in citizen's own cases and their public events."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -39,6 +44,10 @@ class CaseDetailSerializer(CaseSerializer):
         return CaseEventSerializer(selectors.public_events(case=case), many=True).data  # type: ignore[return-value]
 
 
+_detail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+_not_signed_in = OpenApiResponse(_detail, description="Not signed in.")
+
+
 def _own_cases(request):
     return Case.objects.of_applicant(request.user).select_related("service")
 
@@ -46,7 +55,11 @@ def _own_cases(request):
 class CaseListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=CaseSerializer(many=True), summary="My cases", tags=["services"])
+    @extend_schema(
+        responses={200: CaseSerializer(many=True), 403: _not_signed_in},
+        summary="My cases",
+        tags=["services"],
+    )
     def get(self, request):
         return Response(
             CaseSerializer(_own_cases(request).order_by("-submitted_at"), many=True).data
@@ -57,7 +70,11 @@ class CaseDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses=CaseDetailSerializer,
+        responses={
+            200: CaseDetailSerializer,
+            403: _not_signed_in,
+            404: OpenApiResponse(_detail, description="No case of yours has this reference."),
+        },
         summary="One of my cases with its public events",
         tags=["services"],
     )

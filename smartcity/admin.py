@@ -136,7 +136,17 @@ class AlarmAdmin(admin.ModelAdmin):
 
 @admin.register(IngestBatch)
 class IngestBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "pole", "kind", "source", "size", "status", "attempts", "created_at"]
+    list_display = [
+        "pk",
+        "pole",
+        "kind",
+        "source",
+        "size",
+        "conflicts",
+        "status",
+        "attempts",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "source"]
     readonly_fields = [f.name for f in IngestBatch._meta.fields]
     actions = ["requeue"]

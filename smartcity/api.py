@@ -7,19 +7,20 @@ OpenAPI schema only.
 
 from __future__ import annotations
 
-import json
-
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from smartcity import selectors, services
-from smartcity.ingest import PayloadError
+from smartcity.ingest import PayloadError, decode_body
 
 RETRY_AFTER_SECONDS = 30
 
@@ -41,7 +42,10 @@ _accepted = inline_serializer(
 _message = inline_serializer("IngestError", {"message": serializers.CharField()})
 _responses = {
     202: OpenApiResponse(_accepted, description="Accepted items are stored; rejected are not."),
-    400: OpenApiResponse(_message, description="Not JSON or not this shape; nothing accepted."),
+    400: OpenApiResponse(
+        _message,
+        description="Not JSON, nested too deeply, too large or not this shape; nothing accepted.",
+    ),
     401: OpenApiResponse(_message, description="Missing, unknown or revoked pole token."),
     503: OpenApiResponse(_message, description="Database unavailable; retry after Retry-After."),
 }
@@ -57,6 +61,8 @@ def _error(message: str, status: int, **headers) -> JsonResponse:
 class _IngestApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # The body is read as JSON below; this makes the schema say so (no form bodies).
+    parser_classes = [JSONParser]
     ingest = staticmethod(services.readings_ingest)
 
     def post(self, request):
@@ -70,11 +76,14 @@ class _IngestApi(APIView):
             if pole is None:
                 return _error(_("Missing, unknown or revoked pole token."), 401)
             try:
-                body = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
-                return _error(_("The body is not valid JSON."), 400)
-            try:
-                result = self.ingest(pole=pole, body=body)
+                result = self.ingest(pole=pole, body=decode_body(request.body))
+            except RequestDataTooBig:
+                return _error(
+                    _("The body is too large: at most {n} bytes.").format(
+                        n=settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                    ),
+                    400,
+                )
             except PayloadError as exc:
                 return _error(exc.message, 400)
         except (OperationalError, InterfaceError):

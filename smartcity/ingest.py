@@ -7,6 +7,7 @@ the documented shape raises ``PayloadError`` and nothing at all is accepted.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,16 @@ class Parsed:
     rejected: list[dict] = field(default_factory=list)
 
 
+def decode_body(raw: bytes) -> object:
+    """The JSON of a body; raises PayloadError for anything that is not JSON a pole may send."""
+    try:
+        return json.loads(raw)
+    except RecursionError:  # the C decoder refuses to nest deeper than the recursion limit
+        raise PayloadError(_("The body is nested too deeply to be a batch.")) from None
+    except (ValueError, UnicodeDecodeError):
+        raise PayloadError(_("The body is not valid JSON.")) from None
+
+
 def _items(body: object, name: str) -> list[dict]:
     if not isinstance(body, dict) or not isinstance(body.get(name), list):
         raise PayloadError(
@@ -56,8 +67,22 @@ def _items(body: object, name: str) -> list[dict]:
     return items
 
 
+def _ts_future() -> ItemError:
+    return ItemError("ts_future", _("ts is more than 5 minutes in the future."))
+
+
+def _ts_too_old() -> ItemError:
+    return ItemError(
+        "ts_too_old",
+        _("ts is older than the raw data retention ({days} days).").format(
+            days=settings.SMARTCITY_RAW_RETENTION_DAYS
+        ),
+    )
+
+
 def parse_time(raw: object, now: datetime) -> datetime:
-    if not isinstance(raw, str):
+    # fromisoformat stops reading at a NUL character: such a text is not a time.
+    if not isinstance(raw, str) or "\x00" in raw:
         raise ItemError("ts_invalid", _("ts must be an ISO 8601 time with a time zone."))
     try:
         ts = datetime.fromisoformat(raw)
@@ -65,26 +90,39 @@ def parse_time(raw: object, now: datetime) -> datetime:
         raise ItemError("ts_invalid", _("ts must be an ISO 8601 time with a time zone.")) from None
     if ts.tzinfo is None or ts.utcoffset() is None:
         raise ItemError("ts_no_timezone", _("ts has no time zone."))
-    ts = ts.astimezone(UTC)
+    try:
+        ts = ts.astimezone(UTC)
+    except OverflowError:
+        # Year 1 or 9999 with an offset leaves the range of a time: far outside the window.
+        raise (_ts_future() if ts.year > now.year else _ts_too_old()) from None
     if ts > now + FUTURE_TOLERANCE:
-        raise ItemError("ts_future", _("ts is more than 5 minutes in the future."))
+        raise _ts_future()
     if ts < now - timedelta(days=settings.SMARTCITY_RAW_RETENTION_DAYS):
-        raise ItemError(
-            "ts_too_old",
-            _("ts is older than the raw data retention ({days} days).").format(
-                days=settings.SMARTCITY_RAW_RETENTION_DAYS
-            ),
-        )
+        raise _ts_too_old()
     return ts
 
 
 def _number(raw: object, name: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ItemError("value_invalid", _("{name} must be a number.").format(name=name))
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer of hundreds of digits
+        value = math.inf
     if not math.isfinite(value):
         raise ItemError("value_invalid", _("{name} must be a finite number.").format(name=name))
     return value
+
+
+def _text(raw: object, code: str, message: str, *, low: int, high: int) -> str:
+    """A text the database can store: no NUL character, no lone surrogate (not UTF-8)."""
+    if not isinstance(raw, str) or not low <= len(raw) <= high or "\x00" in raw:
+        raise ItemError(code, message)
+    try:
+        raw.encode()
+    except UnicodeEncodeError:
+        raise ItemError(code, message) from None
+    return raw
 
 
 def check_value(raw: object, channel: Channel) -> float:
@@ -123,7 +161,10 @@ def parse_readings(
             spec = bounds.get(key)
             ts = times.get(raw_ts)
             if spec is not None and ts is not None:
-                value = float(raw)
+                try:
+                    value = float(raw)
+                except OverflowError:  # an integer of hundreds of digits: see the full checks
+                    value = math.nan
                 if spec[1] <= value <= spec[2] and isfinite(value):
                     accept([spec[0], ts, value])
                     continue
@@ -184,10 +225,13 @@ def _event(item: dict, pole: Pole, channels: dict[str, Channel], now: datetime) 
         if not pole.has_charger:
             raise ItemError("no_charger", _("This pole has no EV charger."))
         event["connector"] = _int_in(item.get("connector"), "connector", 1, pole.charger_connectors)
-        session = item.get("session")
-        if not isinstance(session, str) or not 1 <= len(session) <= 64:
-            raise ItemError("session_invalid", _("session must be a text of 1 to 64 characters."))
-        event["session"] = session
+        event["session"] = _text(
+            item.get("session"),
+            "session_invalid",
+            _("session must be a text of 1 to 64 characters."),
+            low=1,
+            high=64,
+        )
         if kind == "charging_stop" and item.get("energy_kwh") is not None:
             energy = _number(item["energy_kwh"], "energy_kwh")
             if not 0 <= energy <= 1000:
@@ -206,10 +250,13 @@ def _event(item: dict, pole: Pole, channels: dict[str, Channel], now: datetime) 
         event["state"] = state
         if state == LampState.DIMMED:
             event["level"] = _int_in(item.get("level"), "level", 0, 100)
-        detail = item.get("detail", "")
-        if not isinstance(detail, str) or len(detail) > 200:
-            raise ItemError("detail_invalid", _("detail must be a text of at most 200 characters."))
-        event["detail"] = detail
+        event["detail"] = _text(
+            item.get("detail", ""),
+            "detail_invalid",
+            _("detail must be a text of at most 200 characters."),
+            low=0,
+            high=200,
+        )
         if state != LampState.FAULT:
             level = (
                 event["level"]

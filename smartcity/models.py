@@ -319,6 +319,14 @@ class IngestBatch(models.Model):
     source = models.CharField(_("source"), max_length=10, default="http")
     payload = models.JSONField(_("payload"))
     size = models.PositiveIntegerField(_("items"), default=0)
+    conflicts = models.PositiveIntegerField(
+        _("conflicting readings"),
+        default=0,
+        help_text=_(
+            "Readings not stored because another value was already stored for their channel "
+            "and time."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING
     )

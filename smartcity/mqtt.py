@@ -8,14 +8,13 @@ number in the topic.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from smartcity import services
-from smartcity.ingest import PayloadError
+from smartcity.ingest import PayloadError, decode_body
 from smartcity.models import DeviceToken, Pole, PoleStatus, mosquitto_hash
 
 logger = logging.getLogger(__name__)
@@ -46,14 +45,9 @@ def handle_message(topic: str, payload: bytes) -> services.IngestResult | None:
     if pole is None:
         logger.warning("Ignoring message of unknown or retired pole %s", parts[1])
         return None
-    try:
-        body = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        logger.warning("Pole %s sent a body that is not JSON on %s", pole.number, topic)
-        return None
     ingest = services.readings_ingest if parts[2] == "readings" else services.events_ingest
     try:
-        result = ingest(pole=pole, body=body, source="mqtt")
+        result = ingest(pole=pole, body=decode_body(payload), source="mqtt")
     except PayloadError as exc:
         logger.warning("Pole %s: %s", pole.number, exc.message)
         return None
@@ -61,6 +55,15 @@ def handle_message(topic: str, payload: bytes) -> services.IngestResult | None:
         logger.info(
             "Pole %s: %d items rejected: %s", pole.number, len(result.rejected), result.rejected[:5]
         )
+        conflicts = [r["index"] for r in result.rejected if r["code"] == "value_conflict"]
+        if conflicts:
+            # No answer goes back on MQTT: the operators learn of it here; the stored value stays.
+            logger.warning(
+                "Pole %s: %d readings conflict with a stored value and were not stored (items %s).",
+                pole.number,
+                len(conflicts),
+                conflicts[:20],
+            )
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -254,3 +254,38 @@ def hourly_values(*, pole: Pole, channel_key: str | None, start: date, end: date
     if channel_key:
         rows = rows.filter(channel__key=channel_key)
     return rows.order_by("channel__key", "hour")
+
+
+def readings_stored(*, keys: list[tuple[int, str]]) -> dict[tuple[int, str], float]:
+    """The stored values of those (channel id, UTC ISO time) keys that have a reading: one query.
+
+    A pole sends its channels with shared times, so the query asks for the few channels times
+    the distinct times (``= ANY`` on both columns of the primary key) and the rows found are
+    matched to the keys here; usually nothing is found.
+    """
+    if not keys:
+        return {}
+    wanted = set(keys)
+    channels = list({c for c, _t in wanted})
+    times = list({t for _c, t in wanted})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT channel_id, ts, value FROM {Reading._meta.db_table} "  # noqa: S608
+                "WHERE channel_id = ANY(%s::int8[]) AND ts BETWEEN %s AND %s "
+                "AND ts = ANY(%s::timestamptz[])",
+                # Same-format UTC ISO texts sort like their times: the span bounds the index scan.
+                [channels, min(times), max(times), times],
+            )
+            found = cursor.fetchall()
+    else:
+        parsed = [datetime.fromisoformat(t) for t in times]
+        found = Reading.objects.filter(
+            channel_id__in=channels, ts__gte=min(parsed), ts__lte=max(parsed)
+        ).values_list("channel_id", "ts", "value")
+    stored = {}
+    for channel_id, ts, value in found:
+        key = (channel_id, ts.astimezone(UTC).isoformat())
+        if key in wanted:
+            stored[key] = value
+    return stored

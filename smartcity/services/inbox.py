@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.jobs import job_send
-from smartcity import ingest
+from smartcity import ingest, selectors
 from smartcity.models import BatchKind, BatchStatus, IngestBatch, Pole
 from smartcity.services.readings import events_apply, readings_apply
 
@@ -74,10 +75,51 @@ def _enqueue(batch_id: int) -> None:
 def readings_ingest(*, pole: Pole, body: object, source: str = "http") -> IngestResult:
     """Check a readings body, store the accepted part in the inbox (raises PayloadError)."""
     parsed = ingest.parse_readings(body, pole=pole, now=timezone.now())
+    _conflicts_reject(parsed)
     batch_id = _inbox_write(
         pole=pole, kind=BatchKind.READINGS, items=parsed.accepted, source=source
     )
     return IngestResult(batch_id, len(parsed.accepted), parsed.rejected)
+
+
+def _conflicts_reject(parsed: ingest.Parsed) -> None:
+    """Move accepted readings whose value differs from one stored or earlier in the body (same
+    channel and time) to the rejects, so the pole learns of it; the stored value stays.
+
+    An exact repeat stays accepted: a pole that retries a batch is fine. Set-based: one query
+    for the whole body (``selectors.readings_stored``).
+    """
+    accepted = parsed.accepted
+    first: dict[tuple[int, str], float] = {}
+    conflicts: dict[int, str] = {}  # position in ``accepted`` -> reason
+    for position, (channel_id, ts, value) in enumerate(accepted):
+        if first.setdefault((channel_id, ts), value) != value:
+            conflicts[position] = _(
+                "The same channel and time come earlier in this body with another value."
+            )
+    stored = selectors.readings_stored(keys=list(first))
+    if stored:
+        for position, (channel_id, ts, value) in enumerate(accepted):
+            known = stored.get((channel_id, ts))
+            if known is not None and known != value:
+                conflicts[position] = _(
+                    "A reading of this channel at this time is already stored with the value "
+                    "{value}; it is kept."
+                ).format(value=known)
+    if not conflicts:
+        return
+    # Accepted and rejected items together are the body's items, in order.
+    rejected = {r["index"] for r in parsed.rejected}
+    indexes = [i for i in range(len(accepted) + len(rejected)) if i not in rejected]
+    parsed.rejected = sorted(
+        parsed.rejected
+        + [
+            {"index": indexes[position], "code": "value_conflict", "error": reason}
+            for position, reason in conflicts.items()
+        ],
+        key=lambda r: r["index"],
+    )
+    parsed.accepted = [item for p, item in enumerate(accepted) if p not in conflicts]
 
 
 def events_ingest(*, pole: Pole, body: object, source: str = "http") -> IngestResult:
@@ -116,11 +158,25 @@ def batch_process(*, batch_id: int) -> bool:
                     if ts is None:
                         ts = times[t] = datetime.fromisoformat(t)
                     rows.append((c, ts, v))
-                readings_apply(rows=rows)
+                conflicts = readings_apply(rows=rows)
             else:
-                events_apply(pole=batch.pole, events=batch.payload["events"])
+                conflicts = events_apply(pole=batch.pole, events=batch.payload["events"])
             IngestBatch.objects.filter(pk=batch_id).update(
-                status=BatchStatus.DONE, processed_at=timezone.now(), leased_until=None, error=""
+                status=BatchStatus.DONE,
+                processed_at=timezone.now(),
+                leased_until=None,
+                error="",
+                conflicts=conflicts,
+            )
+        if conflicts:
+            # Accepted while an earlier batch with other values for the same channel and time
+            # was still in the inbox: the first value is kept, the pole has had its answer.
+            logger.warning(
+                "Batch %s of pole %s: %d readings not stored, another value is stored for "
+                "their channel and time.",
+                batch_id,
+                batch.pole.number,
+                conflicts,
             )
     except Exception as exc:
         logger.exception("Batch %s failed (attempt %s).", batch_id, batch.attempts)

@@ -9,6 +9,7 @@ events and readings.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -19,16 +20,22 @@ from smartcity.services.alarms import lamp_alarm_update, thresholds_evaluate
 from smartcity.services.rollups import Row, daily_refresh, hourly_add_new, rollups_refresh
 
 
-def readings_store(*, rows: list[Row]) -> bool:
-    """Write readings so that the same (channel, ts) twice is one row.
+class Stored(NamedTuple):
+    fresh: bool  # every row was new (the plain COPY succeeded)
+    conflicts: int  # rows not written because another value is stored for their key
+
+
+def readings_store(*, rows: list[Row]) -> Stored:
+    """Write readings so that the same (channel, ts) twice is one row; the first value stays.
 
     PostgreSQL: binary COPY straight into the keyed table in its own transaction or savepoint
     (the fastest honest path); only if that reports a duplicate key, COPY into a temporary
-    staging table and INSERT ... ON CONFLICT DO NOTHING. Other databases: a conflict-ignoring
-    bulk insert. Returns True only if every row is known to be new (the plain COPY succeeded).
+    staging table, INSERT ... ON CONFLICT DO NOTHING and count in one query the staged rows
+    whose stored value differs. Other databases: a conflict-ignoring bulk insert, then one read
+    of the stored values. ``rows`` must not repeat a key.
     """
     if not rows:
-        return True
+        return Stored(True, 0)
     if connection.vendor == "sqlite":
         adapt = connection.ops.adapt_datetimefield_value
         with transaction.atomic(), connection.cursor() as cursor:
@@ -37,7 +44,7 @@ def readings_store(*, rows: list[Row]) -> bool:
                 "VALUES (%s, %s, %s)",
                 [(c, adapt(t), v) for c, t, v in rows],
             )
-        return False
+        return Stored(False, _conflicts_count(rows))
     if connection.vendor != "postgresql":
         with transaction.atomic():
             Reading.objects.bulk_create(
@@ -45,14 +52,14 @@ def readings_store(*, rows: list[Row]) -> bool:
                 ignore_conflicts=True,
                 batch_size=500,
             )
-        return False
+        return Stored(False, _conflicts_count(rows))
     import psycopg
 
     table = Reading._meta.db_table
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _copy(cursor.cursor, table, rows)
-        return True
+        return Stored(True, 0)
     except psycopg.errors.UniqueViolation:
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
@@ -60,13 +67,35 @@ def readings_store(*, rows: list[Row]) -> bool:
                 f"CREATE TEMP TABLE IF NOT EXISTS smartcity_reading_stage "
                 f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
             )
+            # Empty already, unless an earlier call in the same transaction left rows.
+            raw.execute("DELETE FROM smartcity_reading_stage")
             _copy(raw, "smartcity_reading_stage", rows)
             raw.execute(
                 f"INSERT INTO {table} (channel_id, ts, value) "  # noqa: S608
                 "SELECT channel_id, ts, value FROM smartcity_reading_stage "
                 "ON CONFLICT (channel_id, ts) DO NOTHING"
             )
-    return False
+            raw.execute(
+                f"SELECT count(*) FROM smartcity_reading_stage AS s JOIN {table} AS r "  # noqa: S608
+                "USING (channel_id, ts) WHERE r.value <> s.value"
+            )
+            row = raw.fetchone()
+    return Stored(False, row[0] if row else 0)
+
+
+def _conflicts_count(rows: list[Row]) -> int:
+    """How many rows differ from the stored value of their key (portable path, one read)."""
+    wanted = {(int(c), t): v for c, t, v in rows}
+    stored = Reading.objects.filter(
+        channel_id__in={c for c, _t in wanted},
+        ts__gte=min(t for _c, t in wanted),
+        ts__lte=max(t for _c, t in wanted),
+    ).values_list("channel_id", "ts", "value")
+    return sum(
+        1
+        for channel_id, ts, value in stored
+        if (channel_id, ts) in wanted and wanted[(channel_id, ts)] != value
+    )
 
 
 def _copy(raw_cursor, table: str, rows: list[Row]) -> None:
@@ -78,8 +107,11 @@ def _copy(raw_cursor, table: str, rows: list[Row]) -> None:
             copy.write_row(row)
 
 
-def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
+def readings_apply(*, rows: list[Row], evaluate: bool = True) -> int:
     """Store readings, then update latest values, last seen, rollups and alarms.
+
+    Returns how many readings were not stored because their channel and time already have
+    another value (stored, or earlier in ``rows``): the first value is never overwritten.
 
     One transaction. On PostgreSQL it first takes a transaction-level advisory lock on each
     channel, so two workers never write the same channel's readings and rollups at once; that
@@ -87,10 +119,12 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
     instead of aggregating the touched hours again from the raw table.
     """
     unique: dict[tuple[int, datetime], float] = {}
+    conflicts = 0
     for channel_id, ts, value in rows:
-        unique.setdefault((int(channel_id), ts), float(value))
+        if unique.setdefault((int(channel_id), ts), float(value)) != value:
+            conflicts += 1
     if not unique:
-        return
+        return 0
     rows = [(c, t, v) for (c, t), v in unique.items()]
     latest: dict[int, tuple[datetime, float]] = {}
     span: dict[int, tuple[datetime, datetime]] = {}
@@ -113,8 +147,8 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
             latest = {c: v for c, v in latest.items() if c in existing}
             span = {c: v for c, v in span.items() if c in existing}
             if not rows:
-                return
-        fresh = readings_store(rows=rows)
+                return conflicts
+        fresh, stored_conflicts = readings_store(rows=rows)
         _latest_update(latest)
         newest = max(ts for ts, _v in latest.values())
         pole_ids = set(
@@ -133,6 +167,7 @@ def readings_apply(*, rows: list[Row], evaluate: bool = True) -> None:
             rollups_refresh(spans=span)
         if evaluate:
             thresholds_evaluate(channel_ids=list(latest))
+    return conflicts + stored_conflicts
 
 
 def _channels_lock(channel_ids: list[int]) -> set[int]:
@@ -174,7 +209,8 @@ def _latest_update(latest: dict[int, tuple[datetime, float]]) -> None:
         ).update(latest_value=value, latest_ts=ts)
 
 
-def events_apply(*, pole: Pole, events: list[dict]) -> None:
+def events_apply(*, pole: Pole, events: list[dict]) -> int:
+    """Write events; returns the readings among them refused for another stored value."""
     rows: list[Row] = []
     lamp_events = []
     with transaction.atomic():
@@ -221,4 +257,4 @@ def events_apply(*, pole: Pole, events: list[dict]) -> None:
         if lamp_events:
             LampEvent.objects.bulk_create(lamp_events, ignore_conflicts=True)
             lamp_alarm_update(pole=pole)
-    readings_apply(rows=rows)
+    return readings_apply(rows=rows)

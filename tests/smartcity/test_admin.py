@@ -112,6 +112,25 @@ def test_the_device_api_is_documented_in_the_openapi_schema(client):
     assert "Retry-After" in schema or "503" in schema
 
 
+@pytest.mark.parametrize("path", ["/api/v1/smartcity/readings", "/api/v1/smartcity/events"])
+def test_the_device_api_schema_offers_only_json_bodies(client, path):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    assert list(schema["paths"][path]["post"]["requestBody"]["content"]) == ["application/json"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/smartcity/readings", "/api/v1/smartcity/events"])
+def test_the_device_api_refuses_a_form_body_with_a_json_400(client, token, path):
+    response = client.post(
+        path, {"readings": "x"}, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "The body is not valid JSON."
+
+
 def test_a_pole_added_in_the_admin_gets_its_channels_and_a_token_shown_once(admin_client):
     from smartcity.models import Pole
 

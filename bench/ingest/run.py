@@ -5,8 +5,8 @@ to a gunicorn of the portal, with BENCH_WORKERS Celery worker processes, and mea
 from the first request until the last batch is done and every reading is in the table. The same
 rows are first written with one raw binary COPY into the same table (then deleted) in the same
 run: the result is reported as a ratio to that limit. The row count must be exact. The readings
-table has no database foreign key (see ``smartcity.models.Reading``); the baseline COPY goes into
-that same table, so it gains from that exactly as much as the worker's COPY does.
+table has no database foreign key (see ``smartcity.models.data.Reading``); the baseline COPY goes
+into that same table, so it gains from that exactly as much as the worker's COPY does.
 
 Needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis); exits 0 with a message otherwise.
 Uses the Celery default queue of REDIS_URL: run it against a Redis database no other worker uses.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('smartcity', '0004_reading_channel_no_separate_index'),
+        ('smartcity', '0005_configuration_history'),
     ]
 
     operations = [

@@ -61,9 +61,10 @@ def _inbox_write(*, pole: Pole, kind: str, items: list, source: str) -> int | No
 def _enqueue(batch_id: int) -> None:
     """Send the batch id to the workers now; a broker that is down loses nothing.
 
-    Not ``portal.jobs.job_enqueue``: that raises from its after-commit callback when the broker
-    is unreachable, which would turn an accepted (committed) batch into a 500 for the pole. Here
-    the error is logged and the pole gets its 202; ``batches_requeue_stale`` sends the id later.
+    Not ``portal.jobs.job_enqueue``: with in-process tasks that lets the task's own errors reach
+    the caller, and an accepted (committed) batch must never turn into an error for the pole.
+    Here every error is logged, the pole gets its 202 and ``batches_requeue_stale`` sends the id
+    later.
     """
     try:
         job_send(PROCESS_TASK, batch_id)

@@ -184,3 +184,11 @@ def test_the_service_admin_asks_for_working_days(client, staff_with_mfa, tax_off
     page = client.get(f"/admin/services/service/{service.pk}/change/").content.decode()
 
     assert "Bearbeitungsdauer in Arbeitstagen" in page
+
+
+def test_the_service_page_tells_citizens_the_processing_time_in_working_days(client, tax_office):
+    service = ServiceFactory(department=tax_office, processing_days=10)
+
+    page = client.get(service.get_absolute_url()).content.decode()
+
+    assert "etwa 10 Arbeitstage" in page

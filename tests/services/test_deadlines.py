@@ -1,10 +1,12 @@
 """Deadlines of cases in working days of NRW, and the clock that rests while a case waits for
 the applicant."""
 
+import importlib
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -192,3 +194,20 @@ def test_the_service_page_tells_citizens_the_processing_time_in_working_days(cli
     page = client.get(service.get_absolute_url()).content.decode()
 
     assert "etwa 10 Arbeitstage" in page
+
+
+def test_cases_already_waiting_at_the_upgrade_rest_from_the_day_their_wait_began(tax_office):
+    migration = importlib.import_module("services.migrations.0009_case_deadline_pause")
+    waiting = CaseFactory(department=tax_office, waiting=True)
+    began = timezone.now() - timezone.timedelta(days=6)
+    waiting.events.create(kind="status", from_status="in_progress", to_status="waiting")
+    waiting.events.filter(to_status="waiting").update(created_at=began)
+    running = CaseFactory(department=tax_office, in_progress=True)
+    Case.objects.update(paused_since=None)  # as the rows were before the migration
+
+    migration.pause_waiting_cases(django_apps, None)
+
+    waiting.refresh_from_db()
+    running.refresh_from_db()
+    assert waiting.paused_since == timezone.localdate(began)
+    assert running.paused_since is None

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department
+from portal.workdays import working_days_between
 from services.models.catalogue import FormVersion, Service
 
 
@@ -56,7 +57,11 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(applicant=user)
 
     def overdue(self) -> CaseQuerySet:
-        return self.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        """Open cases past their deadline. While a case waits for the applicant its clock rests
+        (``paused_since``): it is overdue only if the deadline had passed before the pause."""
+        running = Q(paused_since__isnull=True, due_date__lt=timezone.localdate())
+        missed_before_pause = Q(paused_since__isnull=False, due_date__lt=F("paused_since"))
+        return self.filter(running | missed_before_pause, status__in=OPEN_STATUSES)
 
 
 class Case(models.Model):
@@ -94,7 +99,19 @@ class Case(models.Model):
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    due_date = models.DateField(_("deadline"))
+    due_date = models.DateField(
+        _("deadline"),
+        help_text=_(
+            "The processing time in working days after submission, moved on by the working "
+            "days the case waited for the applicant."
+        ),
+    )
+    # The clock rests while the case waits for the applicant: the day the wait began, and
+    # the working days of all finished waits (already added to ``due_date``).
+    paused_since = models.DateField(_("deadline paused since"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(
+        _("working days waited for the applicant"), default=0
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/", blank=True)
@@ -122,8 +139,24 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+    @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_date < timezone.localdate()
+        """The same rule as ``CaseQuerySet.overdue``."""
+        if not self.is_open:
+            return False
+        if self.paused_since is not None:
+            return self.due_date < self.paused_since
+        return self.due_date < timezone.localdate()
+
+    @property
+    def remaining_working_days(self) -> int | None:
+        """While the clock rests: the working days left once the applicant has answered."""
+        if self.paused_since is None:
+            return None
+        return max(working_days_between(self.paused_since, self.due_date), 0)
 
     @property
     def retention_due(self) -> datetime | None:

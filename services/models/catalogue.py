@@ -51,9 +51,13 @@ class Service(models.Model):
     required_documents = models.TextField(_("required documents"), blank=True)
     fees = models.CharField(_("fees"), max_length=300, blank=True)
     processing_days = models.PositiveSmallIntegerField(
-        _("processing time in days"),
+        _("processing time in working days"),
         default=14,
-        help_text=_("The deadline of a new case is this many days after submission."),
+        help_text=_(
+            "The deadline of a new case is this many working days (Monday to Friday without "
+            "the public holidays of NRW) after submission. It rests while the case waits for "
+            "the applicant."
+        ),
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="services", verbose_name=_("department")

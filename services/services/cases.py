@@ -3,8 +3,6 @@ access log of staff reads."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -16,6 +14,7 @@ from portal.jobs import job_enqueue
 from portal.models import Department, User
 from portal.roles import is_staff_member
 from portal.tokens import token_generate, token_hash
+from portal.workdays import add_working_days, working_days_between
 from services import notifications, selectors
 from services.models import (
     CLOSED_STATUSES,
@@ -113,7 +112,7 @@ def case_submit(
             language=language,
             answers=draft.answers,
             submitted_at=now,
-            due_date=timezone.localdate(now) + timedelta(days=service.processing_days),
+            due_date=add_working_days(timezone.localdate(now), service.processing_days),
             access_token_hash=token_hash(token),
         )
         case.full_clean(exclude=["receipt"])
@@ -185,6 +184,7 @@ def case_transition(
             raise ApplicationError(_("A rejection needs a reason for the applicant."))
         case.status = to_status
         fields = ["status"]
+        fields += _clock_update(case, from_status=from_status, to_status=to_status)
         if to_status in CLOSED_STATUSES:
             case.closed_at = timezone.now()
             fields.append("closed_at")
@@ -204,6 +204,23 @@ def case_transition(
         if notify:
             notifications.event_notify(event=event)
     return event
+
+
+def _clock_update(case: Case, *, from_status: str, to_status: str) -> list[str]:
+    """Stop the clock when the case starts waiting for the applicant; when it stops waiting,
+    move the deadline on by the working days spent waiting. Returns the changed fields."""
+    today = timezone.localdate()
+    if to_status == CaseStatus.WAITING and case.paused_since is None:
+        case.paused_since = today
+        return ["paused_since"]
+    if from_status == CaseStatus.WAITING and case.paused_since is not None:
+        waited = max(working_days_between(case.paused_since, today), 0)
+        if waited:
+            case.due_date = add_working_days(case.due_date, waited)
+        case.paused_working_days += waited
+        case.paused_since = None
+        return ["paused_since", "paused_working_days", "due_date"]
+    return []
 
 
 def case_withdraw(*, case: Case, user: User) -> CaseEvent:

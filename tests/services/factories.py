@@ -129,7 +129,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     class Params:
         in_progress = factory.Trait(status=CaseStatus.IN_PROGRESS)
-        waiting = factory.Trait(status=CaseStatus.WAITING)
+        waiting = factory.Trait(
+            status=CaseStatus.WAITING, paused_since=factory.LazyFunction(timezone.localdate)
+        )
         approved = factory.Trait(
             status=CaseStatus.APPROVED, closed_at=factory.LazyFunction(timezone.now)
         )

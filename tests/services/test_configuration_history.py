@@ -92,7 +92,7 @@ def test_a_service_changed_in_the_admin_shows_who_changed_which_field(admin_clie
     assert page.status_code == 200
     assert "Verlauf von „Hundeanmeldung" in html
     assert f"{administrator} ({administrator.email})" in html
-    assert "<strong>Bearbeitungsdauer in Tagen:</strong> 14 → 21</li>" in html
+    assert "<strong>Bearbeitungsdauer in Arbeitstagen:</strong> 14 → 21</li>" in html
     assert "style=" not in html.split('id="change-history"')[1]  # the CSP allows no inline style
     last = service.history.latest()
     assert last.history_user == administrator

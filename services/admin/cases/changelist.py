@@ -81,6 +81,8 @@ class CaseListMixin(_Base):
         label = obj.due_date.strftime("%d.%m.%Y")
         if obj.is_overdue:
             return gettext("{date} – overdue").format(date=label)
+        if obj.is_paused:
+            return gettext("{date} – paused while waiting for the applicant").format(date=label)
         return label
 
     def export_view(self, request):

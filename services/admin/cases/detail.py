@@ -41,6 +41,8 @@ CASE_FIELDS = (
     "assigned_to",
     "submitted_at",
     "due_date",
+    "paused_since",
+    "paused_working_days",
     "closed_at",
     "form_version",
 )

@@ -83,3 +83,37 @@ def test_account_emails_and_messages_say_sie(client, citizen_a):
         assert _informal(message.subject + "\n" + message.body) == []
     assert "Sie haben sich abgemeldet." in signed_out.content.decode()
     assert "Vielen Dank, dass Sie" in mail.outbox[0].body
+
+
+def _signup(client, prefix=""):
+    return client.post(
+        f"{prefix}/accounts/signup/",
+        {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "city"), [("", "Stadt Castrop-Rauxel"), ("/en", "City of Castrop-Rauxel")]
+)
+def test_the_verification_mail_speaks_for_the_city_and_its_portal(client, settings, prefix, city):
+    settings.PORTAL_BASE_URL = "https://portal.castrop-rauxel.example/"
+
+    _signup(client, prefix)
+
+    (message,) = mail.outbox
+    assert message.subject.startswith("[Stadt Castrop-Rauxel] ")
+    assert city in message.body.splitlines()[0]
+    assert message.body.rstrip().endswith("\nhttps://portal.castrop-rauxel.example")
+    assert message.body.count("portal.castrop-rauxel.example") == 2  # "an account on ..." too
+    assert "testserver!" not in message.body
+    assert "example.com" not in message.body
+
+
+def test_the_confirm_page_asks_whether_the_address_is_yours(client):
+    _signup(client)
+    link = re.search(r"/accounts/confirm-email/[^\s]+/", mail.outbox[0].body).group(0)
+
+    text = " ".join(_page(client, link).split())
+
+    assert "Bitte bestätigen Sie, dass neu@example.org Ihre E-Mail-Adresse ist." in text
+    assert "eine E-Mail-Adresse von" not in text

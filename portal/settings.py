@@ -290,7 +290,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-# The first catalog wins: formal German ("Sie") for allauth's strings, which allauth ships with "du".
+# The first catalog wins: formal German ("Sie") for allauth, which ships its German with "du".
 # makemessages writes into the first path whose parent holds the source file, so the project's
 # strings still go to locale/ (see the header of that catalog).
 LOCALE_PATHS = [BASE_DIR / "portal" / "allauth_de" / "locale", BASE_DIR / "locale"]

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from participation import rules
+from participation.contributions import user_contributions  # noqa: F401 (the portal asks here)
 from participation.models import (
     Comment,
     CommentStatus,

@@ -1,8 +1,13 @@
 """allauth customised by adapter, as the style guide asks: no copied views."""
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from portal import ratelimit, services
 
@@ -12,6 +17,16 @@ def _login(credentials: dict) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        # Without django.contrib.sites allauth names the site after the request's host
+        # ("Hallo von 127.0.0.1:8000!"): its e-mails speak for the city and its portal.
+        base_url = settings.PORTAL_BASE_URL.rstrip("/")
+        site = SimpleNamespace(
+            name=gettext("City of Castrop-Rauxel"), domain=urlsplit(base_url).netloc
+        )
+        context = {"current_site": site, "portal_base_url": base_url, **context}
+        super().send_mail(template_prefix, email, context)
+
     def save_user(self, request, user, form, commit=True):
         # The language the citizen signed up in is the language of their e-mails.
         user.language = translation.get_language() or user.language

@@ -1,6 +1,8 @@
 """Reads of the site shell that pages and the API share."""
 
+from collections.abc import Iterator
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -9,6 +11,16 @@ from allauth.mfa.models import Authenticator
 from portal.models import User
 
 PERSONAL_DATA_APPS = ("services", "participation", "smartcity")
+
+
+def _app_selectors() -> Iterator[ModuleType]:
+    """Each app's ``<app>.selectors``, asked for by name: portal imports no app."""
+    for app in PERSONAL_DATA_APPS:
+        try:
+            yield import_module(f"{app}.selectors")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.selectors":
+                raise
 
 
 def user_personal_data(*, user: User) -> dict[str, Any]:
@@ -35,14 +47,21 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             for a in Authenticator.objects.filter(user=user).order_by("created_at")
         ],
     }
-    for app in PERSONAL_DATA_APPS:
-        try:
-            module = import_module(f"{app}.selectors")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.selectors":
-                raise
-            continue
+    for module in _app_selectors():
         contribute = getattr(module, "personal_data", None)
         if contribute is not None:
-            data[app] = contribute(user=user)
+            data[module.__name__.split(".")[0]] = contribute(user=user)
     return data
+
+
+def user_contributions(*, user: User) -> list[dict[str, Any]]:
+    """The person's own comments, proposals, reports... for the profile page.
+
+    Each app contributes sections ``{"title", "items": [{"text", "url", "status", "detail"}]}``
+    with ``<app>.selectors.user_contributions(user=...)``."""
+    sections: list[dict[str, Any]] = []
+    for module in _app_selectors():
+        contribute = getattr(module, "user_contributions", None)
+        if contribute is not None:
+            sections.extend(contribute(user=user))
+    return sections

@@ -290,7 +290,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The first catalog wins: formal German ("Sie") for allauth, which ships its German with "du".
+# makemessages writes into the first path whose parent holds the source file, so the project's
+# strings still go to locale/ (see the header of that catalog).
+LOCALE_PATHS = [BASE_DIR / "portal" / "allauth_de" / "locale", BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -74,7 +74,8 @@ def profile(request):
         services.user_update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("portal:profile")
-    return render(request, "portal/profile.html", {"form": form})
+    contributions = selectors.user_contributions(user=request.user)
+    return render(request, "portal/profile.html", {"form": form, "contributions": contributions})
 
 
 @login_required

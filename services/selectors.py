@@ -16,6 +16,7 @@ from services.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    DefectReport,
     FieldType,
     Service,
     ServiceCategory,
@@ -131,6 +132,21 @@ def public_events(*, case: Case) -> list[CaseEvent]:
     return list(
         case.events.filter(public=True).select_related("actor").order_by("created_at", "pk")
     )
+
+
+def user_contributions(*, user) -> list[dict]:
+    """The user's defect reports, for the profile page ("Mein Konto")."""
+    reports = DefectReport.objects.filter(case__applicant=user).select_related("case")
+    items = [
+        {
+            "text": f"{r.case.reference}: {r.get_category_display()}",
+            "url": r.get_absolute_url(),
+            "status": r.case.get_status_display(),
+            "detail": r.address,
+        }
+        for r in reports
+    ]
+    return [{"title": _("My defect reports"), "items": items}]
 
 
 def personal_data(*, user) -> dict:

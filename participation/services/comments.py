@@ -23,7 +23,7 @@ from participation.models import (
     Proposal,
     Section,
 )
-from participation.services.notifications import comment_notify
+from participation.services.notifications import comment_hidden_notify, comment_notify
 from portal.api import ApplicationError
 from portal.audit import audit_record
 
@@ -98,7 +98,7 @@ def comment_approve(*, comment: Comment, moderator) -> Comment:
 
 @transaction.atomic
 def comment_hide(*, comment: Comment, moderator, reason: str) -> Comment:
-    """Hide a comment; the reason is shown in its place."""
+    """Hide a comment; the reason is shown in its place and e-mailed to its author."""
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Please give the reason for hiding the comment."))
@@ -111,6 +111,7 @@ def comment_hide(*, comment: Comment, moderator, reason: str) -> Comment:
     comment.save(update_fields=["status", "hidden_reason", "moderated_by", "moderated_at"])
     comment.flags.filter(resolved_at__isnull=True).update(resolved_at=comment.moderated_at)
     audit_record(actor=moderator, obj=comment, message=f"Hidden: {reason}")
+    comment_hidden_notify(comment=comment)
     return comment
 
 

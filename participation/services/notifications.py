@@ -1,10 +1,10 @@
 """The e-mails of the Beteiligungsplattform, put into the portal's outbox (``portal.mail``).
 
 Each function is called by a service inside the transaction that causes the e-mail (a comment
-becoming visible, a proposal's status change, a new proposal, a survey invitation), so a rollback
-takes the e-mails with it. One e-mail per recipient, keyed by what caused it and who receives it:
-queueing the same thing twice sends nothing more. The outbox sends after the commit and retries a
-refused send.
+becoming visible or hidden, a proposal's status change, a new proposal, a survey invitation), so
+a rollback takes the e-mails with it. One e-mail per recipient, keyed by what caused it and who
+receives it: queueing the same thing twice sends nothing more. The outbox sends after the commit
+and retries a refused send.
 """
 
 from __future__ import annotations
@@ -70,6 +70,19 @@ def comment_notify(*, comment: Comment) -> int:
         key=f"participation.comment:{comment.pk}",
         recipients=comment_recipients(comment),
         template="comment",
+        context={"comment": comment, "link": comment_link(comment)},
+    )
+
+
+def comment_hidden_notify(*, comment: Comment) -> int:
+    """A moderator has hidden a comment: tell its author why, in the author's language."""
+    author = _active({comment.author_id} if comment.author_id else set())
+    moderated_at = comment.moderated_at.isoformat() if comment.moderated_at else ""
+    return _queue(
+        # Hidden again later (after being published in between) is a new e-mail.
+        key=f"participation.comment_hidden:{comment.pk}:{moderated_at}",
+        recipients=author,
+        template="comment_hidden",
         context={"comment": comment, "link": comment_link(comment)},
     )
 

@@ -226,3 +226,41 @@ def test_a_hidden_comment_cannot_be_answered(process, document, citizen_a, citiz
 
     with pytest.raises(ApplicationError):
         services.comment_create(user=citizen_b, process=process, body="y", parent=comment)
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "reason_label"),
+    [("de", "ausgeblendet", "Grund: Beleidigung"), ("en", "hidden", "Reason: Beleidigung")],
+)
+def test_the_author_of_a_hidden_comment_is_told_why_in_their_language(
+    client,
+    process,
+    document,
+    citizen_a,
+    moderator,
+    django_capture_on_commit_callbacks,
+    language,
+    subject,
+    reason_label,
+):
+    citizen_a.language = language
+    citizen_a.save(update_fields=["language"])
+    comment = services.comment_create(
+        user=citizen_a, process=process, section=first_section(document), body="Ihr Trottel!"
+    )
+    mail.outbox.clear()
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/mitmachen/moderation/{comment.pk}/ausblenden/", {"reason": " "})
+    assert mail.outbox == []  # no reason: nothing hidden, nothing sent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/mitmachen/moderation/{comment.pk}/ausblenden/", {"reason": "Beleidigung"})
+
+    (message,) = mail.outbox
+    assert message.to == [citizen_a.email]
+    assert subject in message.subject
+    assert "Ihr Trottel!" in message.body
+    assert reason_label in message.body
+    assert f"http://127.0.0.1:8000{section_url()}" in message.body

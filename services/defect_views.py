@@ -57,7 +57,7 @@ def defect_index(request):
 def _geojson_feature(report: DefectReport) -> dict:
     reference = report.case.reference
     category = report.get_category_display()
-    status = report.case.get_status_display()
+    status = report.status_label
     return maps.point_feature(
         latitude=report.latitude,
         longitude=report.longitude,

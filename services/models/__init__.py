@@ -34,6 +34,7 @@ from services.models.defects import (
     DefectReport,
     DefectRoute,
     Open311Key,
+    defect_status_label,
 )
 
 __all__ = [
@@ -64,4 +65,5 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "_attachment_path",
+    "defect_status_label",
 ]

@@ -165,6 +165,25 @@ def _office_mail(event: CaseEvent):
     )
 
 
+def reopen_office_queue(*, event: CaseEvent) -> None:
+    """Tell the responsible office that a reporter says a closed defect is not fixed."""
+    case = event.case
+    if not case.department.email:
+        return
+    mail_queue_template(
+        key=f"services.event:{event.pk}:office-reopen",
+        to=case.department.email,
+        template=f"{TEMPLATES}/office_reopen",
+        context={
+            "case": case,
+            "report": case.defect,
+            "event": event,
+            "link": absolute_url(reverse("admin:services_case_change", args=[case.pk])),
+        },
+        language="de",
+    )
+
+
 def draft_link_queue(*, draft: Draft, token: str, language: str) -> None:
     """Queue the e-mail with the link to resume an anonymous draft (once per draft)."""
     if not draft.email:

@@ -29,6 +29,7 @@ from services.models.catalogue import (
 )
 from services.models.defects import (
     DEFECT_SERVICE_SLUG,
+    REOPEN_DAYS,
     DefectCategory,
     DefectFollower,
     DefectReport,
@@ -41,6 +42,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "DEFECT_SERVICE_SLUG",
     "OPEN_STATUSES",
+    "REOPEN_DAYS",
     "AccessAction",
     "AccessLog",
     "Attachment",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 DEFECT_SERVICE_SLUG = "maengelmelder"
+REOPEN_DAYS = 30  # the reporter may say "not fixed" this long after closing
 
 # A defect report is a case, but its statuses mean something else to a citizen: the street
 # light is "fixed", not "approved". These words are used wherever a defect's status is shown.
@@ -120,6 +122,22 @@ class DefectReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("services:defect_detail", args=[self.case.reference])
+
+    @property
+    def reopenable(self) -> bool:
+        """Whether the reporter may say "not fixed" now: a fixed or refused report (not a
+        duplicate), closed at most ``REOPEN_DAYS`` ago, and not reopened since that closing."""
+        case = self.case
+        if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED) or self.duplicate_of_id:
+            return False
+        if case.closed_at is None or timezone.now() - case.closed_at > timedelta(days=REOPEN_DAYS):
+            return False
+        return self.reopen_requested_at is None or self.reopen_requested_at < case.closed_at
+
+    @property
+    def reopened(self) -> bool:
+        """Open again because the reporter said "not fixed"."""
+        return self.reopen_requested_at is not None and self.case.is_open
 
     @property
     def status_label(self) -> str:

@@ -6,6 +6,7 @@ Nothing here shows a name, an e-mail address or a photo that staff have not rele
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from portal.api import ApplicationError
 from portal.files import file_response
 from services import defects
 from services.forms import DefectReportForm, FollowForm
-from services.models import Attachment, CaseStatus, DefectCategory, DefectReport
+from services.models import Attachment, DefectCategory, DefectReport
 
 
 def _public_report(reference: str) -> DefectReport:
@@ -57,7 +58,7 @@ def defect_index(request):
 def _geojson_feature(report: DefectReport) -> dict:
     reference = report.case.reference
     category = report.get_category_display()
-    status = report.case.get_status_display()
+    status = report.status_label
     return maps.point_feature(
         latitude=report.latitude,
         longitude=report.longitude,
@@ -163,8 +164,7 @@ def _detail(request, report: DefectReport, follow_form: FollowForm):
             "case": report.case,
             "photos": defects.released_photos(report=report),
             "follow_form": follow_form,
-            "can_reopen": is_reporter
-            and report.case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED),
+            "can_reopen": is_reporter and report.reopenable,
         },
     )
 
@@ -226,18 +226,39 @@ def defect_follow_confirm(request, reference: str, token: str):
     )
 
 
-@require_POST
-def defect_reopen(request, reference: str):
-    report = _public_report(reference)
-    if not request.user.is_authenticated:
-        raise Http404
+def _reopen(request, report: DefectReport, *, token: str = ""):
     try:
-        defects.report_request_reopen(report=report, user=request.user)
+        event = defects.report_reopen(report=report, user=request.user, token=token)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Thank you. The office will check the report again."))
+        if event is None:
+            messages.info(request, _("The report has already been reopened."))
+        else:
+            messages.success(
+                request, _("Thank you. The report is open again and the office will check it.")
+            )
+
+
+@require_POST
+def defect_reopen(request, reference: str):
+    """The signed-in reporter's "not fixed" on the public page."""
+    report = _public_report(reference)
+    if not request.user.is_authenticated or report.case.applicant_id != request.user.pk:
+        raise Http404
+    _reopen(request, report)
     return redirect(report)
+
+
+@require_POST
+def defect_reopen_by_link(request, reference: str, token: str):
+    """An anonymous reporter's "not fixed", from the page behind the link of their e-mail."""
+    report = _public_report(reference)
+    try:
+        _reopen(request, report, token=token)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect("services:anonymous_case", reference=reference, token=token)
 
 
 @require_GET

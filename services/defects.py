@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from portal.api import ApplicationError
 from portal.models import Department, User
 from portal.roles import is_staff_member
-from portal.tokens import token_generate, token_hash
+from portal.tokens import token_generate, token_hash, token_matches
 from services import notifications
 from services import services as case_services
 from services.models import (
     CLOSED_STATUSES,
     DEFECT_SERVICE_SLUG,
     OPEN_STATUSES,
+    REOPEN_DAYS,
     Attachment,
     Case,
     CaseEvent,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 MAX_PHOTOS = 5
 DUPLICATE_RADIUS_M = 50
-REOPEN_DAYS = 30
 FOLLOW_CONFIRM_DAYS = 7  # an unconfirmed follow is deleted after this
 EARTH_RADIUS_M = 6_371_000
 
@@ -255,28 +255,53 @@ def followers_purge_unconfirmed(*, now=None) -> int:
 
 
 @transaction.atomic
-def report_request_reopen(*, report: DefectReport, user: User) -> CaseEvent:
-    """The reporter says "not fixed" within 30 days of closing; the office decides."""
+def report_reopen(
+    *, report: DefectReport, user: User | None = None, token: str = ""
+) -> CaseEvent | None:
+    """The reporter says "not fixed": the report is in progress again, in front of its office.
+
+    The reporter is the signed-in applicant (``user``) or whoever holds the link of the
+    receipt e-mail (``token``, for anonymous reports). Allowed once per closing, within
+    ``REOPEN_DAYS``; a second click on the same closing changes nothing and returns None.
+    The event goes into the history with who and when; the office is told by e-mail.
+    """
     report = DefectReport.objects.select_for_update().select_related("case").get(pk=report.pk)
-    case = report.case
-    if case.applicant_id != user.pk:
+    case = Case.objects.select_for_update().get(pk=report.case_id)
+    report.case = case
+    by_user = user is not None and user.is_authenticated and case.applicant_id == user.pk
+    by_link = token_matches(token, case.access_token_hash)
+    if not (by_user or by_link):
         raise PermissionDenied
-    if case.status not in CLOSED_STATUSES or case.status == CaseStatus.WITHDRAWN:
+    if report.reopened:
+        return None  # this closing was reopened already
+    if not report.reopenable:
+        if case.status in CLOSED_STATUSES and case.status != CaseStatus.WITHDRAWN:
+            raise ApplicationError(
+                _("A report can be reopened within {days} days of closing.").format(
+                    days=REOPEN_DAYS
+                )
+            )
         raise ApplicationError(_("Only a closed report can be reopened."))
-    if case.closed_at and timezone.now() - case.closed_at > timedelta(days=REOPEN_DAYS):
-        raise ApplicationError(
-            _("A report can be reopened within {days} days of closing.").format(days=REOPEN_DAYS)
-        )
-    report.reopen_requested_at = timezone.now()
-    report.save(update_fields=["reopen_requested_at"])
+    now = timezone.now()
+    from_status = case.status
+    case.status, case.closed_at = CaseStatus.IN_PROGRESS, None
+    case.save(update_fields=["status", "closed_at"])
+    report.reopen_requested_at = now
+    report.public_note = ""  # the closing note ("fixed") no longer holds
+    report.save(update_fields=["reopen_requested_at", "public_note"])
     event = CaseEvent.objects.create(
         case=case,
-        kind=EventKind.MESSAGE,
-        actor=user,
-        note=_("The reporter says the defect is not fixed and asks to reopen the report."),
+        kind=EventKind.STATUS,
+        actor=user if by_user else None,
+        from_status=from_status,
+        to_status=CaseStatus.IN_PROGRESS,
+        note=_("The reporter says the defect is not fixed.")
+        if by_user
+        else _("The reporter says the defect is not fixed (through the link of their e-mail)."),
         public=True,
     )
-    notifications.event_notify(event=event)  # tells the office
+    notifications.event_notify(event=event)  # the followers hear it is open again
+    notifications.reopen_office_queue(event=event)
     return event
 
 

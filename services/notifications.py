@@ -16,7 +16,7 @@ from django.utils import translation
 from portal.mail import AttachmentNotReady, absolute_url, mail_queue_template
 from portal.pdf import render_to_pdf
 from services import selectors
-from services.models import Case, CaseEvent, DefectFollower, Draft, EventKind
+from services.models import DEFECT_SERVICE_SLUG, Case, CaseEvent, DefectFollower, Draft, EventKind
 
 CITIZEN_EVENTS: dict[str, str] = {
     EventKind.SUBMITTED: "submitted",
@@ -126,6 +126,9 @@ def _event_mail(event: CaseEvent, access_token: str = ""):
     template = CITIZEN_EVENTS.get(event.kind)
     if template is None or not event.public:
         return None
+    report = getattr(case, "defect", None)  # not yet there while the report is being filed
+    if case.service.slug == DEFECT_SERVICE_SLUG:
+        template = f"defect_{template}"  # "your report", in the words of the Mängelmelder
     if case.applicant_id:
         link = absolute_url(reverse("services:case_detail", args=[case.reference]))
     elif access_token:
@@ -142,7 +145,7 @@ def _event_mail(event: CaseEvent, access_token: str = ""):
         key=f"services.event:{event.pk}:applicant",
         to=case.applicant_email,
         template=f"{TEMPLATES}/{template}",
-        context={"case": case, "event": event, "link": link},
+        context={"case": case, "event": event, "link": link, "report": report},
         language=case.language,
         **options,
     )
@@ -158,6 +161,25 @@ def _office_mail(event: CaseEvent):
         to=case.department.email,
         template=f"{TEMPLATES}/office",
         context={"case": case, "event": event, "link": link},
+        language="de",
+    )
+
+
+def reopen_office_queue(*, event: CaseEvent) -> None:
+    """Tell the responsible office that a reporter says a closed defect is not fixed."""
+    case = event.case
+    if not case.department.email:
+        return
+    mail_queue_template(
+        key=f"services.event:{event.pk}:office-reopen",
+        to=case.department.email,
+        template=f"{TEMPLATES}/office_reopen",
+        context={
+            "case": case,
+            "report": case.defect,
+            "event": event,
+            "link": absolute_url(reverse("admin:services_case_change", args=[case.pk])),
+        },
         language="de",
     )
 

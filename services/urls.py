@@ -26,6 +26,11 @@ urlpatterns = [
         views.anonymous_receipt,
         name="anonymous_receipt",
     ),
+    path(
+        "eingang/<str:reference>/<str:token>/nicht-behoben/",
+        defect_views.defect_reopen_by_link,
+        name="defect_reopen_by_link",
+    ),
     path("maengel/", defect_views.defect_index, name="defect_index"),
     path("maengel/melden/", defect_views.defect_report, name="defect_report"),
     path("maengel/karte.json", defect_views.defect_geojson, name="defect_geojson"),

@@ -29,17 +29,20 @@ from services.models.catalogue import (
 )
 from services.models.defects import (
     DEFECT_SERVICE_SLUG,
+    REOPEN_DAYS,
     DefectCategory,
     DefectFollower,
     DefectReport,
     DefectRoute,
     Open311Key,
+    defect_status_label,
 )
 
 __all__ = [
     "CLOSED_STATUSES",
     "DEFECT_SERVICE_SLUG",
     "OPEN_STATUSES",
+    "REOPEN_DAYS",
     "AccessAction",
     "AccessLog",
     "Attachment",
@@ -64,4 +67,5 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "_attachment_path",
+    "defect_status_label",
 ]

@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import Department
-from services.models.cases import Case
+from services.models.cases import Case, CaseStatus
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 DEFECT_SERVICE_SLUG = "maengelmelder"
+REOPEN_DAYS = 30  # the reporter may say "not fixed" this long after closing
+
+# A defect report is a case, but its statuses mean something else to a citizen: the street
+# light is "fixed", not "approved". These words are used wherever a defect's status is shown.
+DEFECT_STATUS_LABELS: dict[str, _StrPromise] = {
+    CaseStatus.RECEIVED: pgettext_lazy("defect status", "Received"),
+    CaseStatus.IN_PROGRESS: pgettext_lazy("defect status", "In progress"),
+    CaseStatus.WAITING: pgettext_lazy("defect status", "Waiting for information"),
+    CaseStatus.APPROVED: pgettext_lazy("defect status", "Fixed"),
+    CaseStatus.REJECTED: pgettext_lazy("defect status", "Not a defect"),
+    CaseStatus.WITHDRAWN: pgettext_lazy("defect status", "Withdrawn"),
+}
+DEFECT_DUPLICATE_LABEL = pgettext_lazy("defect status", "Already reported")
+
+
+def defect_status_label(status: str, *, duplicate: bool = False) -> str:
+    """The word for a defect's status (``duplicate``: closed as a duplicate of another)."""
+    if duplicate and status == CaseStatus.REJECTED:
+        return str(DEFECT_DUPLICATE_LABEL)
+    label = DEFECT_STATUS_LABELS.get(status)
+    return str(label) if label is not None else str(CaseStatus(status).label)
 
 
 class DefectCategory(models.TextChoices):
@@ -94,6 +122,26 @@ class DefectReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("services:defect_detail", args=[self.case.reference])
+
+    @property
+    def reopenable(self) -> bool:
+        """Whether the reporter may say "not fixed" now: a fixed or refused report (not a
+        duplicate), closed at most ``REOPEN_DAYS`` ago, and not reopened since that closing."""
+        case = self.case
+        if case.status not in (CaseStatus.APPROVED, CaseStatus.REJECTED) or self.duplicate_of_id:
+            return False
+        if case.closed_at is None or timezone.now() - case.closed_at > timedelta(days=REOPEN_DAYS):
+            return False
+        return self.reopen_requested_at is None or self.reopen_requested_at < case.closed_at
+
+    @property
+    def reopened(self) -> bool:
+        """Open again because the reporter said "not fixed"."""
+        return self.reopen_requested_at is not None and self.case.is_open
+
+    @property
+    def status_label(self) -> str:
+        return defect_status_label(self.case.status, duplicate=self.duplicate_of_id is not None)
 
 
 class DefectFollower(models.Model):

@@ -161,7 +161,8 @@ def request_entry(request, case: WithAnnotations[Case, _ReleasedPhotos]) -> dict
             if photo
             else None
         )
-        note = report.public_note
+        # The city's current public note; without one, the defect's status in its own words.
+        note = report.public_note or report.status_label
     else:
         code, name, description = case.service.slug, case.service.name, None
         address = lat = lon = media = None

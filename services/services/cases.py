@@ -23,6 +23,7 @@ from services.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    DefectReport,
     Draft,
     EventKind,
     ReferenceCounter,
@@ -192,6 +193,8 @@ def case_transition(
             case.closed_at = None
             fields.append("closed_at")
         case.save(update_fields=fields)
+        if to_status in CLOSED_STATUSES or from_status in CLOSED_STATUSES:
+            _defect_note_follow(case, note.strip() if to_status in CLOSED_STATUSES else "")
         event = CaseEvent.objects.create(
             case=case,
             kind=EventKind.STATUS,
@@ -221,6 +224,16 @@ def _clock_update(case: Case, *, from_status: str, to_status: str) -> list[str]:
         case.paused_since = None
         return ["paused_since", "paused_working_days", "due_date"]
     return []
+
+
+def _defect_note_follow(case: Case, note: str) -> None:
+    """A defect's public note belongs to its current state: closing sets it from the closing
+    step's note (or clears it), reopening clears the closing note, so that no stale "we are
+    on it" shows after "fixed" (on the page, in e-mails, in Open311's status_notes)."""
+    limit = DefectReport._meta.get_field("public_note").max_length or 500
+    if len(note) > limit:
+        note = note[: limit - 1] + "…"
+    DefectReport.objects.filter(case=case).exclude(public_note=note).update(public_note=note)
 
 
 def case_withdraw(*, case: Case, user: User) -> CaseEvent:

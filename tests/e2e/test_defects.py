@@ -67,7 +67,7 @@ def test_a_citizen_reports_a_defect_by_map_click_and_sees_it_closed(
     page.wait_for_load_state()
 
     page.goto(found.get_absolute_url())
-    assert "Genehmigt" in page.inner_text("main")
+    assert "Behoben" in page.inner_text("main")
     assert "Schlagloch ist verfüllt." in page.inner_text("main")
     assert page.watch.console_errors == []
     assert page.watch.foreign_requests == []

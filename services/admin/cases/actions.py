@@ -17,7 +17,7 @@ from portal.api import ApplicationError
 from portal.models import Department, User
 from portal.text import CleanCharField
 from services import defects, services
-from services.models import Attachment, Case, CaseStatus, DefectReport
+from services.models import Attachment, Case, CaseStatus, DefectReport, defect_status_label
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -44,7 +44,14 @@ class TransitionForm(forms.Form):
         field = self.fields["to_status"]
         if not isinstance(field, forms.ChoiceField):
             raise TypeError("to_status must be a ChoiceField")
-        field.choices = [(t, CaseStatus(t).label) for t in targets]
+        if hasattr(case, "defect"):  # a defect report: its own words, and the note is public
+            field.choices = [(t, defect_status_label(t)) for t in targets]
+            self.fields["note"].label = _("Note for the reporter and the public page")
+            self.fields["note"].help_text = _(
+                "On closing, this note replaces the public note of the city (empty: none)."
+            )
+        else:
+            field.choices = [(t, CaseStatus(t).label) for t in targets]
 
 
 class AssignForm(forms.Form):

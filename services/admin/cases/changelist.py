@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.exports import csv_response
 from services import selectors, services
-from services.models import AccessAction, Case, CaseStatus
+from services.models import OPEN_STATUSES, AccessAction, Case, CaseStatus
 
 if TYPE_CHECKING:
     # The mixins of ``CaseAdmin`` rely on ``ModelAdmin``, which the admin class combines them with.
@@ -47,6 +48,21 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset.overdue() if self.value() == "yes" else queryset
 
 
+class ReopenedFilter(admin.SimpleListFilter):
+    title = _("defect reports")
+    parameter_name = "reopened"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Reopened (not fixed)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                defect__reopen_requested_at__isnull=False, status__in=OPEN_STATUSES
+            )
+        return queryset
+
+
 class CaseListMixin(_Base):
     """Columns, filters, export and statistics of ``CaseAdmin``."""
 
@@ -54,7 +70,7 @@ class CaseListMixin(_Base):
         "reference",
         "service",
         "applicant_name",
-        "status",
+        "status_column",
         "assigned_to",
         "submitted_at",
         "deadline",
@@ -65,6 +81,7 @@ class CaseListMixin(_Base):
         ("service", admin.RelatedOnlyFieldListFilter),
         AssignedToMeFilter,
         OverdueFilter,
+        ReopenedFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["reference", "applicant_name"]
@@ -75,6 +92,19 @@ class CaseListMixin(_Base):
     show_full_result_count = False
     date_hierarchy = "submitted_at"
     change_list_template = "admin/services/case/change_list.html"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj):
+        report = getattr(obj, "defect", None)
+        if report is None:
+            return obj.get_status_display()
+        if report.reopened:
+            return format_html(
+                '{} <span class="badge badge--reopened">{}</span>',
+                report.status_label,
+                gettext("reopened"),
+            )
+        return report.status_label
 
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, obj):

@@ -57,8 +57,9 @@ class CaseDetailMixin(_Base):
     readonly_fields = CASE_FIELDS
 
     def get_queryset(self, request):
+        # ``defect``: the case list shows a defect's own status words and its "reopened" badge.
         return Case.objects.visible_to(request.user).select_related(
-            "service", "assigned_to", "department", "form_version"
+            "service", "assigned_to", "department", "form_version", "defect"
         )
 
     def has_add_permission(self, request):

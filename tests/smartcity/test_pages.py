@@ -67,7 +67,7 @@ def test_the_dashboard_map_data_carries_each_poles_state(client, operator, pole,
 def test_a_superuser_may_see_the_dashboard_too(client, pole):
     from tests.factories import UserFactory
 
-    admin = UserFactory(email="root@stadt.example", is_superuser=True, staff=True)
+    admin = UserFactory(email="root@stadt.example", is_superuser=True, staff=True, mfa=True)
     client.force_login(admin)
 
     assert client.get(f"/smartcity/betrieb/masten/{pole.number}/").status_code == 200

@@ -97,8 +97,8 @@ def test_a_visitor_reads_air_quality_on_the_public_map_in_words(page, live_serve
 
     assert page.locator(".smartcity-map .leaflet-interactive").count() == 2
     table = page.inner_text("table")
-    assert "gut (PM10 bis 20 µg/m³)" in table
-    assert "schlecht (PM10 36 bis 50 µg/m³)" in table
+    assert "sehr gut (PM10 bis 20 µg/m³)" in table
+    assert "mäßig (PM10 über 35 bis 50 µg/m³)" in table
     assert_clean(page)
 
     page.click("text=Mast CR-004")

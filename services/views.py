@@ -269,7 +269,7 @@ def case_message(request, reference: str):
     case = _own_case(request, reference)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
-        files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+        files = form.cleaned_data["files"]
         try:
             services.message_send(
                 case=case, sender=request.user, body=form.cleaned_data["body"], files=files

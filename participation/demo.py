@@ -302,7 +302,7 @@ SURVEY_QUESTIONS = [
 
 
 def _user(email: str, name: str, role: Role | None = None) -> User:
-    from portal.management.commands.load_demo import DEMO_PASSWORD
+    from portal.management.commands.load_demo import DEMO_PASSWORD, demo_totp_activate
 
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -313,6 +313,7 @@ def _user(email: str, name: str, role: Role | None = None) -> User:
     user.groups.add(Group.objects.get_or_create(name=Role.CITIZEN.value)[0])
     if role is not None:
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        demo_totp_activate(user)
     return user
 
 

@@ -3,9 +3,8 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
@@ -27,13 +26,6 @@ class PortalAdminSite(admin.AdminSite):
         if user.is_authenticated:
             if not roles.is_staff_member(user):
                 raise PermissionDenied
-            if settings.ADMIN_MFA_REQUIRED and not is_mfa_enabled(user):
-                messages.warning(
-                    request,
-                    _(
-                        "The administration requires two-factor authentication. "
-                        "Please set up an authenticator app first."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
+            if roles.mfa_missing(user):
+                return roles.mfa_setup_redirect(request)
         return secure_admin_login(super().login)(request, extra_context)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 _CACHE_ATTRIBUTE = "_portal_roles"
 _VERIFIED_ATTRIBUTE = "_portal_verified"
+_MFA_ATTRIBUTE = "_portal_mfa"
 
 
 class Role(models.TextChoices):
@@ -47,7 +48,7 @@ def user_roles(user: Any) -> frozenset[str]:
 
 def roles_forget(user: Any) -> None:
     """Drop the cached roles (after groups changed during a request or a test)."""
-    for attribute in (_CACHE_ATTRIBUTE, _VERIFIED_ATTRIBUTE):
+    for attribute in (_CACHE_ATTRIBUTE, _VERIFIED_ATTRIBUTE, _MFA_ATTRIBUTE):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
@@ -106,6 +107,56 @@ def is_operator(user: Any) -> bool:
     return has_role(user, Role.OPERATOR)
 
 
+# Roles that open staff pages (the admin, moderation, the operators' dashboards): whoever holds
+# one needs a second factor, as staff do for the admin.
+STAFF_ROLES = frozenset(
+    {Role.CASE_WORKER, Role.MODERATOR, Role.COUNCIL_MEMBER, Role.OPERATOR, Role.ADMINISTRATOR}
+)
+
+
+def holds_staff_role(user: Any) -> bool:
+    """Staff, superusers and holders of a staff role (everyone but citizens)."""
+    return (
+        is_staff_member(user)
+        or is_superuser(user)
+        or bool(user_roles(user) & {str(role) for role in STAFF_ROLES})
+    )
+
+
+def mfa_missing(user: Any) -> bool:
+    """A holder of a staff role without a second factor (with ADMIN_MFA_REQUIRED on).
+
+    One query the first time, none after (cached on the user object).
+    """
+    from django.conf import settings
+
+    if not settings.ADMIN_MFA_REQUIRED or not holds_staff_role(user):
+        return False
+    cached = getattr(user, _MFA_ATTRIBUTE, None)
+    if cached is None:
+        from allauth.mfa.utils import is_mfa_enabled
+
+        cached = is_mfa_enabled(user)
+        setattr(user, _MFA_ATTRIBUTE, cached)
+    return not cached
+
+
+def mfa_setup_redirect(request):
+    """Send a staff member without a second factor to set one up, saying why."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    messages.warning(
+        request,
+        _(
+            "The administration requires two-factor authentication. "
+            "Please set up an authenticator app first."
+        ),
+        fail_silently=True,
+    )
+    return redirect("mfa_activate_totp")
+
+
 def users_with_role(role: Role | str) -> models.QuerySet:
     """Active accounts that hold ``role`` (superusers included): recipients of role e-mails."""
     from django.contrib.auth import get_user_model
@@ -123,7 +174,8 @@ Predicate = Callable[[Any], bool]
 
 
 def role_required(predicate: Predicate) -> Callable:
-    """View decorator: anonymous visitors go to the login, others without the role get 403."""
+    """View decorator: anonymous visitors go to the login, others without the role get 403,
+    and holders of a staff role without a second factor are sent to set one up first."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -134,6 +186,8 @@ def role_required(predicate: Predicate) -> Callable:
                 return redirect_to_login(request.get_full_path())
             if not predicate(request.user):
                 raise PermissionDenied
+            if mfa_missing(request.user):
+                return mfa_setup_redirect(request)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -142,12 +196,13 @@ def role_required(predicate: Predicate) -> Callable:
 
 
 def role_permission(predicate: Predicate) -> type:
-    """A DRF permission class that admits the users ``predicate`` accepts."""
+    """A DRF permission class that admits the users ``predicate`` accepts (staff roles only
+    with a second factor)."""
     from rest_framework.permissions import BasePermission
 
     class RolePermission(BasePermission):
         def has_permission(self, request, view) -> bool:
-            return predicate(request.user)
+            return predicate(request.user) and not mfa_missing(request.user)
 
     RolePermission.__name__ = f"Role_{predicate.__name__}"
     return RolePermission

@@ -267,6 +267,31 @@ class SubmitForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (the content is checked by the service,
+    through portal.uploads, file by file)."""
+
+    accept = ".pdf,.jpg,.jpeg,.png"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": self.accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class MultiplePhotoField(MultipleFileField):
+    accept = ".jpg,.jpeg,.png"
+
+
 class MessageForm(forms.Form):
     body = CleanCharField(
         label=_("Your message"),
@@ -276,32 +301,15 @@ class MessageForm(forms.Form):
     )
     # The metaclass moves declared fields into ``base_fields``, so this does not replace
     # ``BaseForm.files`` (the uploads), which the stubs take it for.
-    files = forms.FileField(  # type: ignore[assignment]
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attach documents (optional)"),
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB each."),
-        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
 
 class CatalogueSearchForm(forms.Form):
     q = forms.CharField(label=_("Search services"), required=False, max_length=100)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class DefectReportForm(forms.Form):

@@ -236,7 +236,10 @@ def case_statistics(*, user) -> dict:
                 "service": name,
                 "total": entry["total"],
                 "counts": [entry["statuses"].get(s, 0) for s in CaseStatus.values],
-                "median_days": round(median.total_seconds() / 86400, 1) if median else None,
+                # None: nothing closed yet; a zero median (closed on the spot) is a value.
+                "median_days": (
+                    round(median.total_seconds() / 86400, 1) if median is not None else None
+                ),
             }
         )
     totals = cases.aggregate(

@@ -239,6 +239,10 @@ def _own_case(request, reference: str) -> Case:
     )
 
 
+def _can_withdraw(case: Case) -> bool:
+    return CaseStatus.WITHDRAWN in services.APPLICANT_TRANSITIONS.get(case.status, set())
+
+
 @login_required
 @require_GET
 def case_detail(request, reference: str):
@@ -254,8 +258,7 @@ def case_detail(request, reference: str):
             "case_messages": case.messages.prefetch_related("attachments").select_related("sender"),
             "attachments": case.attachments.filter(message__isnull=True),
             "message_form": MessageForm(),
-            "can_withdraw": case.status in services.APPLICANT_TRANSITIONS
-            and CaseStatus.WITHDRAWN in services.APPLICANT_TRANSITIONS[case.status],
+            "can_withdraw": _can_withdraw(case),
         },
     )
 
@@ -266,7 +269,7 @@ def case_message(request, reference: str):
     case = _own_case(request, reference)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
-        files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+        files = form.cleaned_data["files"]
         try:
             services.message_send(
                 case=case, sender=request.user, body=form.cleaned_data["body"], files=files
@@ -283,16 +286,30 @@ def case_message(request, reference: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_withdraw(request, reference: str):
+    """Withdrawing takes two steps that work without JavaScript: the case page links (GET) to
+    this confirmation page; only its form, which carries ``confirm``, withdraws (POST)."""
     case = _own_case(request, reference)
-    try:
-        services.case_withdraw(case=case, user=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your request has been withdrawn."))
-    return redirect(case)
+    if not _can_withdraw(case):
+        messages.error(
+            request,
+            _("This request can no longer be withdrawn: it is “{status}”.").format(
+                status=case.get_status_display()
+            ),
+        )
+        return redirect(case)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.case_withdraw(case=case, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your request has been withdrawn."))
+        return redirect(case)
+    if request.method == "POST":
+        messages.error(request, _("Please confirm that you want to withdraw the request."))
+    return render(request, "services/case_withdraw.html", {"case": case})
 
 
 def _receipt_link(request, case: Case, receipt_url: str) -> HttpResponse:

@@ -75,6 +75,8 @@ def load(stdout) -> None:
 
 
 def _operator() -> None:
+    from portal.management.commands.load_demo import demo_totp_activate
+
     user = User.objects.filter(email=OPERATOR_EMAIL).first()
     if user is None:
         user = User.objects.create_user(
@@ -84,6 +86,7 @@ def _operator() -> None:
         user=user, email=OPERATOR_EMAIL, defaults={"verified": True, "primary": True}
     )
     user.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
+    demo_totp_activate(user)
 
 
 def _history(pole: Pole, *, end: datetime, traffic: float) -> None:

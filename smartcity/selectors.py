@@ -224,13 +224,15 @@ def fleet_summary(*, days: int = 14) -> dict:
 
 # --- Public environment data --------------------------------------------------------------------
 
-# The documented scale of the public map, by the latest PM10 value (µg/m³), after the
-# Umweltbundesamt's air quality index bands.
+# The documented scale of the public map, by the latest PM10 value (µg/m³): the five bands of
+# the Umweltbundesamt's air quality index for PM10 (24-hour mean), as half-open intervals
+# (lower, upper]: every value, 20.6 as much as 20 or 21, falls into exactly one band.
 PM10_SCALE = [
-    (20, "good", _("good (PM10 up to 20 µg/m³)")),
-    (35, "moderate", _("moderate (PM10 21 to 35 µg/m³)")),
-    (50, "poor", _("poor (PM10 36 to 50 µg/m³)")),
-    (float("inf"), "bad", _("bad (PM10 above 50 µg/m³)")),
+    (20, "very_good", _("very good (PM10 up to 20 µg/m³)")),
+    (35, "good", _("good (PM10 over 20 up to 35 µg/m³)")),
+    (50, "moderate", _("moderate (PM10 over 35 up to 50 µg/m³)")),
+    (100, "poor", _("poor (PM10 over 50 up to 100 µg/m³)")),
+    (float("inf"), "very_poor", _("very poor (PM10 over 100 µg/m³)")),
 ]
 
 

@@ -24,7 +24,7 @@
     // Pole states
     ok: "#0b7a3e", alarm: "#b3261e", offline: "#8a5a00", maintenance: "#4a5568", retired: "#4a5568",
     // Air quality bands
-    good: "#0b7a3e", moderate: "#8a6d00", poor: "#c05600", bad: "#b3261e",
+    very_good: "#0e6e8c", good: "#0b7a3e", moderate: "#8a6d00", poor: "#b3261e", very_poor: "#6e1423",
     none: "#6b7280"
   };
 

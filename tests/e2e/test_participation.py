@@ -99,10 +99,10 @@ def test_a_citizen_takes_part_by_keyboard_and_a_moderator_approves_the_comment(
 
     # A moderator approves the comment in the queue.
     comment = Comment.objects.get(body="Bitte auch Ladepunkte für Lastenräder.")
-    moderator = UserFactory(email="mira@stadt.example", name="Mira Moderatorin")
+    moderator = UserFactory(email="mira@stadt.example", name="Mira Moderatorin", mfa=True)
     moderator.groups.add(Group.objects.get_or_create(name=Role.MODERATOR.value)[0])
     other = new_page(browser, live_server)
-    login(other, moderator.email, PASSWORD)
+    login(other, moderator.email, PASSWORD, mfa=True)
     other.goto("/mitmachen/moderation/")
     assert "Bitte auch Ladepunkte für Lastenräder." in other.inner_text("main")
     assert_clean(other)

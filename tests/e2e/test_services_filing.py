@@ -150,3 +150,37 @@ def test_the_receipt_link_appears_without_reloading_the_page(page, live_server, 
     assert "Eingangsbestätigung herunterladen" in link.inner_text()
     assert page.watch.axe_violations() == []
     assert page.watch.console_errors == []
+
+
+def test_a_citizen_withdraws_a_request_by_keyboard_after_confirming(page, live_server, citizen_a):
+    case = CaseFactory(applicant=citizen_a)
+    login(page, citizen_a.email, PASSWORD)
+    keys = page.keyboard
+    page.goto(f"/services/antraege/{case.reference}/")
+
+    # The case page only links to the question; "Abbrechen" leads back and changes nothing.
+    tab_to(page, "a[href$='/zurueckziehen/']")
+    with page.expect_navigation():
+        keys.press("Enter")
+    main = page.inner_text("main")
+    assert "Möchten Sie diesen Antrag wirklich zurückziehen?" in main
+    assert "kann nicht rückgängig gemacht werden" in main
+    assert page.watch.axe_violations() == []
+    tab_to(page, f"form a[href$='/services/antraege/{case.reference}/']")  # Abbrechen
+    with page.expect_navigation():
+        keys.press("Enter")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECEIVED
+
+    # Confirmed, it is withdrawn.
+    tab_to(page, "a[href$='/zurueckziehen/']")
+    with page.expect_navigation():
+        keys.press("Enter")
+    tab_to(page, "form[action$='/zurueckziehen/'] button[type=submit]")
+    with page.expect_navigation():
+        keys.press("Enter")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN
+    assert "Ihr Antrag wurde zurückgezogen." in page.inner_text("body")
+    assert page.watch.axe_violations() == []
+    assert page.watch.console_errors == []

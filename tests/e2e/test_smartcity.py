@@ -38,7 +38,7 @@ def poles():
 
 @pytest.fixture
 def operator_account():
-    user = UserFactory(email="olga@stadt.example", name="Olga Operator")
+    user = UserFactory(email="olga@stadt.example", name="Olga Operator", mfa=True)
     user.groups.add(Group.objects.get_or_create(name=Role.OPERATOR.value)[0])
     return user
 
@@ -52,7 +52,7 @@ def assert_clean(page):
 def test_an_operator_watches_the_poles_and_acknowledges_an_alarm_by_keyboard(
     page, live_server, poles, operator_account
 ):
-    login(page, operator_account.email, PASSWORD)
+    login(page, operator_account.email, PASSWORD, mfa=True)
     page.goto("/smartcity/betrieb/")
     page.wait_for_load_state("networkidle")
 
@@ -97,8 +97,8 @@ def test_a_visitor_reads_air_quality_on_the_public_map_in_words(page, live_serve
 
     assert page.locator(".smartcity-map .leaflet-interactive").count() == 2
     table = page.inner_text("table")
-    assert "gut (PM10 bis 20 µg/m³)" in table
-    assert "schlecht (PM10 36 bis 50 µg/m³)" in table
+    assert "sehr gut (PM10 bis 20 µg/m³)" in table
+    assert "mäßig (PM10 über 35 bis 50 µg/m³)" in table
     assert_clean(page)
 
     page.click("text=Mast CR-004")

@@ -23,7 +23,7 @@ def _with_role(user, role: Role):
 @pytest.fixture
 def moderator(db):
     return _with_role(
-        UserFactory(email="mira@stadt.example", name="Mira Moderatorin"), Role.MODERATOR
+        UserFactory(email="mira@stadt.example", name="Mira Moderatorin", mfa=True), Role.MODERATOR
     )
 
 

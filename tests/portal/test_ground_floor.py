@@ -79,7 +79,12 @@ def test_role_required_sends_visitors_to_the_login_and_refuses_other_roles():
     with pytest.raises(PermissionDenied):
         view(request)
 
-    request.user = _with_role(UserFactory(), roles.Role.OPERATOR)
+    request.user = _with_role(UserFactory(), roles.Role.OPERATOR)  # no second factor yet
+    response = view(request)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+    request.user = _with_role(UserFactory(mfa=True), roles.Role.OPERATOR)
     assert view(request) == "dashboard"
 
 
@@ -90,6 +95,8 @@ def test_the_drf_permission_uses_the_same_predicate():
     request.user = UserFactory()
     assert not permission.has_permission(request, None)
     request.user = _with_role(UserFactory(), roles.Role.MODERATOR)
+    assert not permission.has_permission(request, None)  # no second factor yet
+    request.user = _with_role(UserFactory(mfa=True), roles.Role.MODERATOR)
     assert permission.has_permission(request, None)
 
 

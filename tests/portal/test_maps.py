@@ -158,7 +158,7 @@ def test_pole_points_name_their_air_quality_band_or_state_in_words(client):
     client.force_login(operator)
     operators = client.get("/smartcity/betrieb/karte.json").json()["features"][0]["properties"]
 
-    assert public["marker"] == "poor"
-    assert public["label"] == "CR-001 Marktplatz: schlecht (PM10 36 bis 50 µg/m³)"
+    assert public["marker"] == "moderate"
+    assert public["label"] == "CR-001 Marktplatz: mäßig (PM10 über 35 bis 50 µg/m³)"
     assert operators["marker"] == operators["state"]
     assert operators["label"] == f"CR-001 Marktplatz: {operators['state_label']}"

@@ -35,3 +35,17 @@ def test_the_demo_citizen_has_a_question_to_answer_and_a_decided_request(
     detail = client.get(f"/services/antraege/{waiting.reference}/").content.decode()
     assert "Personalausweises" in detail
     assert "Unterlagen nachreichen" in detail
+
+
+def test_the_demo_moderator_and_operator_reach_their_pages_with_the_demo_second_factor(
+    client, settings
+):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    for email, page in [
+        ("moderation@example.org", "/mitmachen/moderation/"),
+        ("betrieb@example.org", "/smartcity/betrieb/"),
+    ]:
+        client.force_login(User.objects.get(email=email))
+        assert client.get(page).status_code == 200, email

@@ -1,4 +1,4 @@
-"""Citizens: catalogue, filing step by step, drafts, attachments, receipts, messages, withdrawal."""
+"""Citizens: catalogue, filing step by step, drafts, attachments, receipts, messages."""
 
 import io
 import re
@@ -276,21 +276,6 @@ def test_supplying_documents_moves_a_waiting_case_back_to_in_progress(
     case_of_a.refresh_from_db()
     assert case_of_a.status == CaseStatus.IN_PROGRESS
     assert case_of_a.events.filter(kind="documents_supplied").exists()
-
-
-def test_a_citizen_withdraws_an_undecided_request_but_not_a_decided_one(
-    client, case_of_a, case_worker
-):
-    client.force_login(case_of_a.applicant)
-    client.post(f"/services/antraege/{case_of_a.reference}/zurueckziehen/")
-    case_of_a.refresh_from_db()
-    assert case_of_a.status == CaseStatus.WITHDRAWN
-
-    decided = CaseFactory(applicant=case_of_a.applicant, approved=True, reference="CR-2026-000555")
-    response = client.post(f"/services/antraege/{decided.reference}/zurueckziehen/", follow=True)
-    decided.refresh_from_db()
-    assert decided.status == CaseStatus.APPROVED
-    assert "kann nicht" in response.content.decode()
 
 
 def test_one_email_per_event_even_when_it_is_queued_twice(

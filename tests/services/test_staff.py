@@ -226,7 +226,24 @@ def test_statistics_count_per_service_and_status(staff_client, tax_office, other
     assert "2 offene Anträge, davon 1 überfällig." in page
     row = re.search(r"<th scope=\"row\">Hundeanmeldung</th>(.*?)</tr>", page).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row)
-    assert cells[-2:] == ["5", "4,0"]  # total, median days
+    assert cells[-2:] == ["5", "4,0 Tage"]  # total, median
+
+
+def test_statistics_show_a_median_of_zero_days_as_zero_not_as_missing(staff_client, tax_office):
+    decided_at_once = ServiceFactory(department=tax_office, name="Sofortauskunft", slug="sofort")
+    undecided = ServiceFactory(department=tax_office, name="Hundeanmeldung")
+    now = timezone.now()
+    CaseFactory(service=decided_at_once, approved=True, submitted_at=now, closed_at=now)
+    CaseFactory(service=undecided, in_progress=True, reference="CR-2026-000777")
+
+    page = staff_client.get("/admin/services/case/statistik/").content.decode()
+
+    def median_of(name):
+        row = re.search(rf"<th scope=\"row\">{name}</th>(.*?)</tr>", page).group(1)
+        return re.findall(r"<td>(.*?)</td>", row)[-1]
+
+    assert median_of("Sofortauskunft") == "0,0 Tage"
+    assert median_of("Hundeanmeldung") == "–"  # nothing closed yet
 
 
 def test_the_access_log_is_for_administrators_only(staff_client, case_of_a, client, staff_with_mfa):

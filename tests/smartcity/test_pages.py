@@ -67,7 +67,7 @@ def test_the_dashboard_map_data_carries_each_poles_state(client, operator, pole,
 def test_a_superuser_may_see_the_dashboard_too(client, pole):
     from tests.factories import UserFactory
 
-    admin = UserFactory(email="root@stadt.example", is_superuser=True, staff=True)
+    admin = UserFactory(email="root@stadt.example", is_superuser=True, staff=True, mfa=True)
     client.force_login(admin)
 
     assert client.get(f"/smartcity/betrieb/masten/{pole.number}/").status_code == 200
@@ -166,9 +166,9 @@ def test_the_public_map_names_the_air_quality_band_in_words(client, pole):
     html = client.get("/smartcity/umwelt/").content.decode()
     feature = client.get("/smartcity/umwelt/karte.json").json()["features"][0]
 
-    assert "schlecht (PM10 36 bis 50 µg/m³)" in html  # in the legend and the table row
-    assert html.count("schlecht (PM10 36 bis 50 µg/m³)") == 2
-    assert feature["properties"]["band"] == "poor"
+    assert "mäßig (PM10 über 35 bis 50 µg/m³)" in html  # in the legend and the table row
+    assert html.count("mäßig (PM10 über 35 bis 50 µg/m³)") == 2
+    assert feature["properties"]["band"] == "moderate"
     assert "state" in feature["properties"]
 
 
@@ -265,3 +265,30 @@ def test_both_csv_exports_neutralise_a_formula_typed_into_a_channel(client, oper
     chart_rows = list(csv.reader(io.StringIO(b"".join(chart.streaming_content).decode())))
     assert open_rows[2][2] == f"'{start}1+1"
     assert chart_rows[1][5] == f"'{start}1+1"
+
+
+@pytest.mark.parametrize(
+    ("pm10", "band", "words"),
+    [
+        (0, "very_good", "sehr gut (PM10 bis 20 µg/m³)"),
+        (20, "very_good", "sehr gut (PM10 bis 20 µg/m³)"),
+        (20.6, "good", "gut (PM10 über 20 bis 35 µg/m³)"),  # between "20" and "21"
+        (21, "good", "gut (PM10 über 20 bis 35 µg/m³)"),
+        (35, "good", "gut (PM10 über 20 bis 35 µg/m³)"),
+        (35.01, "moderate", "mäßig (PM10 über 35 bis 50 µg/m³)"),
+        (50, "moderate", "mäßig (PM10 über 35 bis 50 µg/m³)"),
+        (50.5, "poor", "schlecht (PM10 über 50 bis 100 µg/m³)"),
+        (100, "poor", "schlecht (PM10 über 50 bis 100 µg/m³)"),
+        (100.1, "very_poor", "sehr schlecht (PM10 über 100 µg/m³)"),
+    ],
+)
+def test_every_pm10_value_has_exactly_one_band_of_the_federal_index(pm10, band, words):
+    from django.utils import translation
+
+    from smartcity import selectors
+
+    with translation.override("de"):
+        assert selectors.air_quality_band(pm10) == (band, words)
+    # Half-open intervals: the bands tile the line without gaps or overlaps.
+    uppers = [upper for upper, _key, _label in selectors.PM10_SCALE]
+    assert uppers == sorted(uppers)

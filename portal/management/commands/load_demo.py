@@ -46,6 +46,12 @@ DEMO_USERS = [
 DEMO_APPS = ("services", "participation", "smartcity")
 
 
+def demo_totp_activate(user: User) -> None:
+    """Every staff role needs a second factor: the demo's staff share one TOTP secret."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
 class Command(BaseCommand):
     help = "Load demo data (idempotent). Refuses to run with DEBUG off unless --force is given."
 
@@ -104,9 +110,6 @@ class Command(BaseCommand):
         )
         user.groups.add(*[Group.objects.get_or_create(name=role.value)[0] for role in roles])
         user.departments.add(*departments)
-        if (
-            staff
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            TOTP.activate(user, DEMO_TOTP_SECRET)
+        if staff:
+            demo_totp_activate(user)
         return user

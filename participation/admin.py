@@ -30,7 +30,7 @@ from participation.models import (
     Survey,
 )
 from portal.api import ApplicationError
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, ReadOnlyAdmin
 
 # One labelled input per date and time (the admin's split widget leaves its halves unlabelled).
 ONE_DATETIME_INPUT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -121,21 +121,12 @@ class PublishedSectionInline(admin.TabularInline):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Published versions are immutable: read-only here."""
 
     list_display = ["document", "number", "published_at", "published_by"]
     readonly_fields = ["document", "number", "change_note", "published_at", "published_by", "pdf"]
     inlines = [PublishedSectionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PhaseInline(admin.StackedInline):

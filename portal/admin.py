@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import mail, roles
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, ReadOnlyAdmin
 from portal.forms import AdminUserChangeForm, AdminUserCreationForm
 from portal.models import AccessibilityFeedback, Department, OutgoingEmail, User
 
@@ -108,7 +108,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The outbox, for support: what was sent to whom, what failed and why; failed e-mails can
     be sent again. Only administrators see it (the e-mails hold personal data)."""
 
@@ -140,15 +140,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return roles.is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Send the selected e-mails again"))
     def send_again(self, request, queryset):

@@ -39,6 +39,20 @@ def audit_record(*, actor: Any, obj: models.Model, message: str) -> LogEntry | N
     )
 
 
+class ReadOnlyAdmin:
+    """Mix into a ModelAdmin whose rows are a record (audit, outbox, published versions):
+    nobody adds, changes or deletes them in the admin; actions of the admin still may."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Admin of a configuration model: its "History" lists every saved version with the user,
     the time and each changed field (old -> new), then the model's change log entries.

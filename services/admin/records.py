@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, ReadOnlyAdmin
 from portal.roles import is_administrator
 from services import services
 from services.models import AccessLog, DefectRoute, Open311Key
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Who read which personal data when. Visible to administrators only, never editable."""
 
     list_display = ["at", "user", "action", "reference", "detail"]
@@ -33,15 +33,6 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DefectRoute)

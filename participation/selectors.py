@@ -303,7 +303,7 @@ def moderation_queue() -> list[Comment]:
             | Q(status=CommentStatus.VISIBLE, flags__resolved_at__isnull=True, flags__isnull=False)
         )
         .distinct()
-        .select_related("author", "section", "proposal", "parent")
+        .select_related("author", "process", "section", "proposal", "parent")
         .annotate(flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .order_by("created_at", "pk")[:200]
     )

@@ -170,3 +170,24 @@ def test_two_processes_run_at_once_and_the_pages_say_why_one_cannot_act(
     assert "Sie können Ihren eigenen Vorschlag nicht unterstützen." in page.inner_text("main")
     assert page.locator("form[action$='/unterstuetzen/']").count() == 0
     assert_clean(page)
+
+
+def test_the_permission_matrix_in_the_admin_changes_who_may_propose(page, live_server, concept):
+    editor = UserFactory(email="redaktion@stadt.example", staff=True, mfa=True)
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    budget = Process.objects.get(slug="buergerhaushalt-2027")
+    n = [p.kind for p in budget.phases.all()].index("proposals")
+    login(page, editor.email, PASSWORD, mfa=True)
+
+    page.goto(f"/admin/participation/process/{budget.pk}/change/")
+    verified = f"input[name=phases-{n}-may_propose][value=verified]"
+    council = f"input[name=phases-{n}-may_propose][value=council_member]"
+    assert page.is_checked(verified)
+    assert_clean(page)
+    page.uncheck(verified)
+    page.check(council)
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+
+    assert budget.phases.get(kind="proposals").permissions["propose"] == ["council_member"]

@@ -340,3 +340,43 @@ def test_existing_phases_get_the_former_rules_by_the_data_migration():
     }
     assert stored["survey"]["answer_survey"] == ["verified"]
     assert stored["information"] == {action: [] for action in PhaseAction.values}
+
+
+def test_a_survey_follows_the_rules_of_its_own_process(client, citizen_a):
+    from tests.participation.test_surveys import form_data, make_survey
+
+    open_survey = make_survey(make_process("survey"))
+    council_survey = make_survey(
+        only(make_process("survey"), "survey", answer_survey=["council_member"])
+    )
+    client.force_login(citizen_a)
+
+    page = client.get(council_survey.get_absolute_url()).content.decode()
+    assert "In dieser Phase können nur Ratsmitglieder an Umfragen teilnehmen." in page
+    assert client.post(
+        council_survey.get_absolute_url(), form_data(council_survey)
+    ).status_code == (403)
+    assert not council_survey.responses.exists()
+
+    response = client.post(open_survey.get_absolute_url(), form_data(open_survey))
+    assert response["Location"] == open_survey.process.get_absolute_url()
+    assert open_survey.responses.get().user == citizen_a
+
+
+def test_a_process_page_does_not_grow_with_phases(client, citizen_a, django_assert_max_num_queries):
+    process = make_process("proposals")
+    client.force_login(citizen_a)
+    with django_assert_max_num_queries(14) as few:
+        assert client.get(process.get_absolute_url()).status_code == 200
+    Phase.objects.filter(process=process, kind="evaluation").delete()
+    more = Process.objects.create(title="Zweites Verfahren", slug="zweites")
+    for kind in ("commenting", "survey"):
+        Phase.objects.create(
+            process=more,
+            kind=kind,
+            starts_at=timezone.now() - timedelta(days=1),
+            ends_at=timezone.now() + timedelta(days=1),
+        )
+    with django_assert_max_num_queries(14) as other:
+        assert client.get(more.get_absolute_url()).status_code == 200
+    assert len(other) == len(few)

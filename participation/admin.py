@@ -19,6 +19,8 @@ from participation.models import (
     FieldOfAction,
     Milestone,
     Phase,
+    PhaseAction,
+    PhaseRole,
     Process,
     Project,
     ProjectUpdate,
@@ -28,6 +30,7 @@ from participation.models import (
     Section,
     StrategicGoal,
     Survey,
+    default_permissions,
 )
 from portal.api import ApplicationError
 from portal.audit import HistoryAdmin, ReadOnlyAdmin
@@ -129,15 +132,78 @@ class DocumentVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     inlines = [PublishedSectionInline]
 
 
+def _permission_field_name(action: str) -> str:
+    return f"may_{action}"
+
+
+def _roles_field(action: PhaseAction) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=action.label,
+        choices=PhaseRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class PhaseForm(forms.ModelForm):
+    """A phase with its permissions as a matrix: one row of role checkboxes per action.
+
+    A new phase with no box ticked gets the default rules of its kind."""
+
+    may_comment = _roles_field(PhaseAction.COMMENT)
+    may_react = _roles_field(PhaseAction.REACT)
+    may_propose = _roles_field(PhaseAction.PROPOSE)
+    may_support = _roles_field(PhaseAction.SUPPORT)
+    may_answer_survey = _roles_field(PhaseAction.ANSWER_SURVEY)
+
+    class Meta:
+        model = Phase
+        fields = ["kind", "starts_at", "ends_at", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for action, granted in self.instance.effective_permissions().items():
+                self.fields[_permission_field_name(action)].initial = granted
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        chosen = {
+            action: list(cleaned.get(_permission_field_name(action)) or [])
+            for action in PhaseAction.values
+        }
+        if self.instance.pk is None and not any(chosen.values()) and cleaned.get("kind"):
+            chosen = default_permissions(cleaned["kind"])
+        self.instance.permissions = chosen
+        return cleaned
+
+
 class PhaseInline(admin.StackedInline):
     model = Phase
+    form = PhaseForm
     extra = 0
     formfield_overrides = ONE_DATETIME_INPUT
+    fieldsets = [
+        (None, {"fields": [("kind", "starts_at", "ends_at"), "description"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": [_permission_field_name(a) for a in PhaseAction.values],
+                "description": _(
+                    "Who may do what while this phase runs; a person holds every role that "
+                    "fits. Leave every box empty in a new phase to get the default rules of its "
+                    "kind: verified users comment, agree and support in the commenting and the "
+                    "proposal phase, propose in the proposal phase and answer surveys in the "
+                    "survey phase."
+                ),
+            },
+        ),
+    ]
 
 
 @admin.register(Process)
 class ProcessAdmin(HistoryAdmin):
-    list_display = ["title", "moderation", "support_threshold"]
+    list_display = ["title", "slug", "moderation", "support_threshold"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline]
 

@@ -25,7 +25,9 @@ from participation.models import (
     Milestone,
     Moderation,
     Phase,
+    PhaseAction,
     PhaseKind,
+    PhaseRole,
     Process,
     Project,
     ProjectStatus,
@@ -176,7 +178,7 @@ VERSION_1 = [
         "mobilitaet",
     ),
     (
-        "energie",
+        "energie-umwelt",
         2,
         "Die sechs Handlungsfelder",
         6,
@@ -420,6 +422,80 @@ def _process(document) -> Process:
     return process
 
 
+BUDGET_PROPOSALS = [
+    (
+        "Sitzbänke mit Solar-Ladestation am Marktplatz",
+        "Zwei Bänke mit USB-Anschluss und Solarmodul, damit man unterwegs das Telefon laden kann.",
+        "energie-umwelt",
+    ),
+    (
+        "Digitale Anzeigetafel an der Bushaltestelle Rathaus",
+        "Abfahrtszeiten in Echtzeit, auch vorgelesen auf Knopfdruck.",
+        "mobilitaet",
+    ),
+]
+
+
+def _budget_process(people, fields) -> Process:
+    """A second process running beside the concept's: the citizens' budget. Ideas are collected
+    first; supports count only in the voting phase that follows, and council members may
+    comment on the ideas while they are collected (its own rules, set per phase)."""
+    process, created = Process.objects.get_or_create(
+        slug="buergerhaushalt-2027",
+        defaults={
+            "title": "Bürgerhaushalt 2027: Digitale Ideen für Castrop-Rauxel",
+            "description": "50.000 Euro für digitale Ideen aus der Bürgerschaft. Reichen Sie "
+            "Vorschläge ein; in der Abstimmungsphase entscheiden die Unterstützungen, welche "
+            "Ideen der Rat zuerst berät.",
+            "moderation": Moderation.POST,
+            "support_threshold": 25,
+        },
+    )
+    if not created:
+        return process
+    now = timezone.now()
+    day = timedelta(days=1)
+    v, c = [PhaseRole.VERIFIED.value], [PhaseRole.COUNCIL_MEMBER.value]
+    for kind, start, end, description, permissions in [
+        (PhaseKind.INFORMATION, -21, -7, "Vorstellung des Budgets und der Regeln", {}),
+        (
+            PhaseKind.PROPOSALS,
+            -7,
+            21,
+            "Ideen einreichen und diskutieren",
+            {"propose": v, "comment": v + c, "react": v},
+        ),
+        (
+            PhaseKind.COMMENTING,
+            21,
+            35,
+            "Abstimmung: Ideen unterstützen",
+            {"support": v, "comment": v, "react": v},
+        ),
+        (PhaseKind.EVALUATION, 35, 70, "Prüfung durch die Verwaltung und Ratsbeschluss", {}),
+    ]:
+        phase = Phase(
+            process=process,
+            kind=kind,
+            starts_at=now + start * day,
+            ends_at=now + end * day,
+            description=description,
+            permissions={a: permissions.get(a, []) for a in PhaseAction.values},
+        )
+        phase.full_clean()
+        phase.save()
+    for n, (title, description, field_slug) in enumerate(BUDGET_PROPOSALS):
+        Proposal.objects.create(
+            process=process,
+            author=people[n % len(people)],
+            title=title,
+            description=description,
+            field_of_action=fields[field_slug],
+            created_at=now - timedelta(days=5 - n),
+        )
+    return process
+
+
 def _survey(process) -> None:
     survey, _ = Survey.objects.get_or_create(
         process=process,
@@ -530,7 +606,8 @@ def load(stdout) -> None:
         _survey(process)
         _participation(process, document, fields, people, moderator)
         _projects(fields, process)
+        _budget_process(people, fields)
     stdout.write(
-        "Participation: concept, process, survey, proposals and projects loaded.\n"
+        "Participation: concept, two processes, survey, proposals and projects loaded.\n"
         f"  Moderator: moderation@example.org / {DEMO_PASSWORD}\n"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participation.views import concept, discussion, projects, proposals, surveys
+from participation.views import concept, discussion, processes, projects, proposals, surveys
 
 app_name = "participation"
 
@@ -18,7 +18,16 @@ urlpatterns = [
     path("kommentare/<int:pk>/melden/", discussion.comment_flag, name="comment_flag"),
     path("moderation/", discussion.moderation, name="moderation"),
     path("moderation/<int:pk>/<str:action>/", discussion.moderate, name="moderate"),
-    path("vorschlaege/", proposals.proposals, name="proposals"),
+    path("verfahren/", processes.processes, name="processes"),
+    path("verfahren/<slug:slug>/", processes.process, name="process"),
+    path("verfahren/<slug:slug>/vorschlaege/", proposals.proposals, name="process_proposals"),
+    path(
+        "verfahren/<slug:slug>/vorschlaege/neu/",
+        proposals.proposal_create,
+        name="process_proposal_create",
+    ),
+    # From before several processes: on to the default process.
+    path("vorschlaege/", proposals.proposals_legacy, name="proposals"),
     path("vorschlaege/neu/", proposals.proposal_create, name="proposal_create"),
     path("vorschlaege/<int:pk>/", proposals.proposal, name="proposal"),
     path("vorschlaege/<int:pk>/bild/", proposals.proposal_image, name="proposal_image"),

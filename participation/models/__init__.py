@@ -19,7 +19,17 @@ from participation.models.concept import (
 )
 from participation.models.follows import Follow
 from participation.models.portfolio import Milestone, Project, ProjectStatus, ProjectUpdate
-from participation.models.processes import Moderation, Phase, PhaseKind, Process
+from participation.models.processes import (
+    DEFAULT_PERMISSIONS,
+    Moderation,
+    Phase,
+    PhaseAction,
+    PhaseKind,
+    PhaseRole,
+    Process,
+    ProcessState,
+    default_permissions,
+)
 from participation.models.proposals import (
     Proposal,
     ProposalEvent,
@@ -36,6 +46,7 @@ from participation.models.surveys import (
 )
 
 __all__ = [
+    "DEFAULT_PERMISSIONS",
     "Answer",
     "Comment",
     "CommentQuerySet",
@@ -49,8 +60,11 @@ __all__ = [
     "Milestone",
     "Moderation",
     "Phase",
+    "PhaseAction",
     "PhaseKind",
+    "PhaseRole",
     "Process",
+    "ProcessState",
     "Project",
     "ProjectStatus",
     "ProjectUpdate",
@@ -65,4 +79,5 @@ __all__ = [
     "StrategicGoal",
     "Survey",
     "SurveyInvitation",
+    "default_permissions",
 ]

@@ -126,7 +126,10 @@ def comment_answer_as_city(*, comment: Comment, moderator, body: str) -> Comment
 
 
 def comment_agree(*, comment: Comment, user, now: datetime | None = None) -> bool:
-    """ "I agree". Returns False if this account already agreed (one per account)."""
+    """ "I agree". Returns False if this account already agreed (one per account).
+    An author cannot agree with their own comment."""
+    if rules.is_author(user, comment):
+        raise ApplicationError(str(rules.OWN_COMMENT))
     if not rules.can_react(user, comment.process, now or timezone.now()):
         raise PermissionDenied
     if comment.status != CommentStatus.VISIBLE:

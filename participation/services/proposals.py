@@ -87,7 +87,10 @@ def proposal_create(
 
 def proposal_support(*, user, proposal: Proposal, now: datetime | None = None) -> bool:
     """One support per verified account (a database constraint). When the process's threshold
-    is reached the proposal goes to review. Returns False if this account already supported."""
+    is reached the proposal goes to review. Returns False if this account already supported.
+    An author cannot support their own proposal."""
+    if rules.is_author(user, proposal):
+        raise ApplicationError(str(rules.OWN_PROPOSAL))
     if not rules.can_support(user, proposal.process, now or timezone.now()):
         raise PermissionDenied
     if proposal.status not in (P.SUBMITTED, P.UNDER_REVIEW):

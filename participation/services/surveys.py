@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from participation import rules
 from participation.models import (
     Answer,
-    PhaseKind,
+    PhaseAction,
     Question,
     QuestionKind,
     Response,
@@ -70,7 +70,7 @@ def survey_respond(
             or not SurveyInvitation.objects.filter(survey=survey, token_hash=stored_hash).exists()
         ):
             raise PermissionDenied
-        if not rules.phase_running(survey.process, PhaseKind.SURVEY, now):
+        if not rules.action_open(survey.process, PhaseAction.ANSWER_SURVEY, now):
             raise PermissionDenied
         user = None
     elif not rules.can_answer_survey(user, survey.process, now):

@@ -1,4 +1,4 @@
-"""What the pages of the Beteiligungsplattform share: the current process and document."""
+"""What the pages of the Beteiligungsplattform share: the process, the document, the context."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from participation import selectors
 from participation.models import DocumentVersion
 
 
-def process_or_404():
-    process = selectors.current_process()
+def process_or_404(slug: str | None = None):
+    """The process named by ``slug``; without one the default process (for old links)."""
+    process = (
+        selectors.process_by_slug(slug=slug) if slug is not None else selectors.default_process()
+    )
     if process is None:
         raise Http404
     return process
@@ -33,4 +36,9 @@ def version_or_404(document, number: int | None = None) -> DocumentVersion:
 
 def page_context(request, process) -> dict:
     now = timezone.now()
-    return {"process": process, "now": now, "can": selectors.can(request.user, process, now)}
+    return {
+        "process": process,
+        "now": now,
+        "can": selectors.can(request.user, process, now),
+        "why": selectors.why_not(request.user, process, now),
+    }

@@ -18,14 +18,13 @@ from portal.files import file_response
 
 
 def index(request):
-    process = selectors.current_process()
-    context: dict[str, object] = {"process": process, "document": selectors.concept_document()}
+    document = selectors.concept_document()
+    process = selectors.process_for_document(document=document) or selectors.default_process()
+    context: dict[str, object] = {"process": process, "document": document}
     if process is not None:
         now = timezone.now()
         context.update(page_context(request, process))
-        context["phases"] = [
-            {"phase": p, "running": p.starts_at <= now < p.ends_at} for p in process.phases.all()
-        ]
+        context["running"] = selectors.processes_overview(now=now)["running"]
         context["follows"] = selectors.follows(user=request.user)
     context["fields"] = FieldOfAction.objects.order_by("order")
     return render(request, "participation/index.html", context)
@@ -110,8 +109,9 @@ def search(request):
 @require_http_methods(["GET", "POST"])
 def section(request, key: str):
     """A section of the current version with its discussion (across versions)."""
-    process = selectors.current_process()  # None: the section is readable, not discussable
     document = document_or_404()
+    # None: the section is readable, not discussable
+    process = selectors.process_for_document(document=document)
     version = version_or_404(document)
     current = version.sections.filter(key=key).select_related("field_of_action").first()
     if current is None:

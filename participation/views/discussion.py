@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -78,6 +79,10 @@ def comment_reply(request, pk: int):
 @require_POST
 def comment_agree(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("process", "section"), pk=pk)
+    refusal = rules.agree_refusal(request.user, comment, timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_comment_target(comment))
     try:
         done = services.comment_agree(comment=comment, user=request.user)
     except ApplicationError as exc:

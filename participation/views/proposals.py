@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participation import rules, selectors, services
 from participation.forms import CommentForm, ProposalForm
-from participation.models import FieldOfAction, Process, Proposal
+from participation.models import FieldOfAction, PhaseAction, Process, Proposal
 from participation.views.common import document_or_404, page_context, process_or_404
 from participation.views.discussion import post_comment
 from portal.api import ApplicationError
@@ -21,8 +21,8 @@ from portal.files import file_response
 from portal.redirects import safe_next
 
 
-def proposals(request):
-    process = process_or_404()
+def proposals(request, slug: str):
+    process = process_or_404(slug)
     field_slug = request.GET.get("handlungsfeld", "")
     page = selectors.proposals_page(
         process=process, page=request.GET.get("seite"), field_slug=field_slug
@@ -39,13 +39,26 @@ def proposals(request):
     return render(request, "participation/proposals.html", context)
 
 
+@require_GET
+def proposals_legacy(request):
+    """The proposal list from before several processes: on to the default process's list."""
+    url = reverse("participation:process_proposals", args=[process_or_404().slug])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def proposal_create(request):
-    process = process_or_404()
-    if not rules.can_propose(request.user, process, timezone.now()):
-        messages.error(request, _("Proposals can be made only during the proposal phase."))
-        return redirect("participation:proposals")
+def proposal_create(request, slug: str | None = None):
+    """Submitting a proposal to the process ``slug``; the old address without one serves the
+    default process (a GET goes on to its address, a form sent there still arrives)."""
+    process = process_or_404(slug)
+    if slug is None and request.method == "GET":
+        return redirect("participation:process_proposal_create", slug=process.slug)
+    refusal = rules.refusal(request.user, process, PhaseAction.PROPOSE, timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("participation:process_proposals", slug=process.slug)
     form = ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -89,6 +102,7 @@ def proposal(request, pk: int):
         Proposal.objects.select_related("process", "field_of_action", "author"), pk=pk
     )
     process = Process.objects.prefetch_related("phases").get(pk=item.process_id)
+    item.process = process
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         done = post_comment(request, form, process, proposal=item)
@@ -101,6 +115,7 @@ def proposal(request, pk: int):
             "form": form,
             "comments": selectors.comment_threads(comments=item.comments.all(), user=request.user),
             "supported": selectors.supported_ids(user=request.user, proposals=[item]),
+            "support_refusal": rules.support_refusal(request.user, item, context["now"]),
             "follows": selectors.follows(user=request.user),
             "project": getattr(item, "project", None),
             "events": item.events.all(),
@@ -113,6 +128,12 @@ def proposal(request, pk: int):
 @require_POST
 def proposal_support(request, pk: int):
     item = get_object_or_404(Proposal.objects.select_related("process"), pk=pk)
+    back = safe_next(request, request.POST.get("next"), item.get_absolute_url())
+    item.process = Process.objects.prefetch_related("phases").get(pk=item.process_id)
+    refusal = rules.support_refusal(request.user, item, timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
     try:
         done = services.proposal_support(user=request.user, proposal=item)
     except ApplicationError as exc:
@@ -122,18 +143,19 @@ def proposal_support(request, pk: int):
             messages.success(request, _("Thank you for your support."))
         else:
             messages.info(request, _("You already support this proposal."))
-    return redirect(safe_next(request, request.POST.get("next"), item.get_absolute_url()))
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def follow(request):
-    process = process_or_404()
     target = request.POST.get("target", "")
     kwargs: dict = {}
     back = reverse("participation:index")
     if target == "process":
+        process = get_object_or_404(Process, pk=request.POST.get("id", "0") or 0)
         kwargs["process"] = process
+        back = process.get_absolute_url()
     elif target == "proposal":
         item = get_object_or_404(Proposal, pk=request.POST.get("id", "0") or 0)
         kwargs["proposal"] = item

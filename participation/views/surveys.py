@@ -56,7 +56,7 @@ def survey(request, pk: int, token: str = ""):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Thank you for taking part in the survey."))
-                return redirect("participation:index")
+                return redirect(process)
     context = page_context(request, process)
     context.update(
         {

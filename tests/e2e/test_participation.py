@@ -6,7 +6,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 
-from participation.models import Comment, Proposal, Response, Survey
+from participation.models import Comment, Process, Proposal, Response, Survey
 from portal.models import Role
 from tests.e2e.conftest import login, new_page, tab_to
 from tests.factories import PASSWORD, UserFactory
@@ -57,9 +57,13 @@ def test_a_citizen_takes_part_by_keyboard_and_a_moderator_approves_the_comment(
     assert "wartet auf Moderation" in page.inner_text("main")
     assert_clean(page)
 
-    # Support a proposal.
+    # Support a proposal: from the processes to the concept's process and its proposals.
     proposal = Proposal.objects.get(title="Echtzeit-Anzeige freier Ladepunkte")
-    press_enter_on(page, ".part-nav a[href$='/mitmachen/vorschlaege/']")
+    press_enter_on(page, ".part-nav a[href$='/mitmachen/verfahren/']")
+    assert_clean(page)
+    press_enter_on(page, "main a[href$='/mitmachen/verfahren/konzept-2026/']")
+    assert_clean(page)
+    press_enter_on(page, "main a[href$='/mitmachen/verfahren/konzept-2026/vorschlaege/']")
     assert_clean(page)
     press_enter_on(page, f"a[href$='/mitmachen/vorschlaege/{proposal.pk}/']")
     assert_clean(page)
@@ -119,3 +123,71 @@ def test_a_citizen_takes_part_by_keyboard_and_a_moderator_approves_the_comment(
     assert "wartet auf Moderation" not in text
     assert_clean(visitor)
     visitor.context.close()
+
+
+def test_two_processes_run_at_once_and_the_pages_say_why_one_cannot_act(
+    browser, page, live_server, citizen_a, concept
+):
+    budget = Process.objects.get(slug="buergerhaushalt-2027")
+    own = Proposal.objects.create(
+        process=budget,
+        author=citizen_a,
+        title="WLAN im Freibad",
+        description="Freies WLAN auf der Liegewiese.",
+        field_of_action=budget.proposals.first().field_of_action,
+    )
+    login(page, citizen_a.email, PASSWORD)
+
+    # The index of processes: both run now, each with its own phases.
+    page.goto("/mitmachen/")
+    press_enter_on(page, ".part-nav a[href$='/mitmachen/verfahren/']")
+    running = page.inner_text("#state-running + ul")
+    assert "Das Digitalisierungskonzept weiterentwickeln" in running
+    assert "Bürgerhaushalt 2027" in running
+    assert_clean(page)
+
+    # The citizens' budget collects ideas now; supports count only in the voting phase.
+    press_enter_on(page, f"main a[href$='{budget.get_absolute_url()}']")
+    text = page.inner_text("main")
+    assert "Vorschläge unterstützen: Verifizierte Nutzer" in text
+    assert_clean(page)
+    press_enter_on(page, f"main a[href$='/verfahren/{budget.slug}/vorschlaege/']")
+    assert "Vorschlag machen" in page.inner_text("main")
+    assert_clean(page)
+    other = budget.proposals.exclude(pk=own.pk).first()
+    press_enter_on(page, f"a[href$='/mitmachen/vorschlaege/{other.pk}/']")
+    assert (
+        "Vorschläge können in der aktuellen Phase dieses Verfahrens nicht unterstützt werden."
+        in page.inner_text("main")
+    )
+    assert page.locator("form[action$='/unterstuetzen/']").count() == 0
+    assert_clean(page)
+
+    # One's own proposal cannot be supported, and the page says so.
+    concept_process = Process.objects.get(slug="konzept-2026")
+    Proposal.objects.filter(pk=own.pk).update(process=concept_process)
+    page.goto(own.get_absolute_url())
+    assert "Sie können Ihren eigenen Vorschlag nicht unterstützen." in page.inner_text("main")
+    assert page.locator("form[action$='/unterstuetzen/']").count() == 0
+    assert_clean(page)
+
+
+def test_the_permission_matrix_in_the_admin_changes_who_may_propose(page, live_server, concept):
+    editor = UserFactory(email="redaktion@stadt.example", staff=True, mfa=True)
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    budget = Process.objects.get(slug="buergerhaushalt-2027")
+    n = [p.kind for p in budget.phases.all()].index("proposals")
+    login(page, editor.email, PASSWORD, mfa=True)
+
+    page.goto(f"/admin/participation/process/{budget.pk}/change/")
+    verified = f"input[name=phases-{n}-may_propose][value=verified]"
+    council = f"input[name=phases-{n}-may_propose][value=council_member]"
+    assert page.is_checked(verified)
+    assert_clean(page)
+    page.uncheck(verified)
+    page.check(council)
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+
+    assert budget.phases.get(kind="proposals").permissions["propose"] == ["council_member"]

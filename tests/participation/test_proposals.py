@@ -38,7 +38,7 @@ def test_a_citizen_makes_a_proposal_with_place_and_image(client, process, field,
     client.force_login(citizen_a)
 
     response = client.post(
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         {
             "title": "Trinkbrunnen mit Sensor",
             "description": "Zeigt die Wasserqualität an.",
@@ -67,7 +67,7 @@ def test_an_image_that_is_not_one_is_refused_with_a_message(client, process, fie
     client.force_login(citizen_a)
 
     response = client.post(
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         {
             "title": "Titel",
             "description": "Text",
@@ -85,7 +85,7 @@ def test_half_a_location_is_refused(client, process, field, citizen_a):
     client.force_login(citizen_a)
 
     response = client.post(
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         {"title": "T", "description": "D", "field_of_action": field.pk, "latitude": "51.55"},
     )
 
@@ -217,7 +217,7 @@ def test_an_image_error_is_shown_at_the_image_field_in_german(client, process, f
     client.force_login(citizen_a)
 
     response = client.post(
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         {
             "title": "Titel",
             "description": "Text",
@@ -238,7 +238,7 @@ def test_a_decompression_bomb_is_refused_as_a_proposal_image(client, process, fi
     client.force_login(citizen_a)
 
     response = client.post(
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         {
             "title": "Titel",
             "description": "Text",
@@ -276,9 +276,11 @@ def test_a_proposal_image_is_shown_only_as_the_image_it_is(
     "target",
     ["https://evil.example/", "//evil.example", "/\\evil.example", "http://testserver/x"],
 )
-def test_supporting_never_redirects_to_another_site(client, process, field, citizen_a, target):
+def test_supporting_never_redirects_to_another_site(
+    client, process, field, citizen_a, citizen_b, target
+):
     proposal = make(process, citizen_a, field)
-    client.force_login(citizen_a)
+    client.force_login(citizen_b)
 
     response = client.post(
         f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": target}, secure=True
@@ -289,9 +291,9 @@ def test_supporting_never_redirects_to_another_site(client, process, field, citi
     assert response["Location"] == proposal.get_absolute_url()
 
 
-def test_supporting_returns_to_a_page_of_this_site(client, process, field, citizen_a):
+def test_supporting_returns_to_a_page_of_this_site(client, process, field, citizen_a, citizen_b):
     proposal = make(process, citizen_a, field)
-    client.force_login(citizen_a)
+    client.force_login(citizen_b)
 
     response = client.post(
         f"/mitmachen/vorschlaege/{proposal.pk}/unterstuetzen/", {"next": "/mitmachen/vorschlaege/"}

@@ -33,21 +33,17 @@ def test_the_proposal_list_does_not_grow_with_proposals(
     client, process, field, citizen_a, django_assert_max_num_queries
 ):
     client.force_login(citizen_a)
+    url = f"/mitmachen/verfahren/{process.slug}/vorschlaege/"
     Proposal.objects.create(process=process, title="A", description="B", field_of_action=field)
-    few = count_queries(client, "/mitmachen/vorschlaege/", django_assert_max_num_queries, 14)
+    few = count_queries(client, url, django_assert_max_num_queries, 14)
     for n in range(30):
         p = Proposal.objects.create(
             process=process, title=f"P{n}", description="B", field_of_action=field
         )
         Comment.objects.create(process=process, proposal=p, author=citizen_a, body="x")
 
-    assert (
-        count_queries(client, "/mitmachen/vorschlaege/", django_assert_max_num_queries, 14) == few
-    )
-    assert (
-        count_queries(client, "/mitmachen/vorschlaege/?seite=2", django_assert_max_num_queries, 14)
-        == few
-    )
+    assert count_queries(client, url, django_assert_max_num_queries, 14) == few
+    assert count_queries(client, f"{url}?seite=2", django_assert_max_num_queries, 14) == few
 
 
 def test_a_discussion_page_does_not_grow_with_comments(

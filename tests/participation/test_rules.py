@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from participation import rules
+from participation.models import Phase, PhaseAction, PhaseRole, Process
 from tests.factories import UserFactory
 from tests.participation.conftest import ALL_KINDS, make_process
 
@@ -80,3 +81,64 @@ def test_a_phase_ends_at_its_end_date():
 
     assert rules.can_comment(UserFactory(), process, phase.ends_at) is False
     assert rules.can_comment(UserFactory(), process, phase.starts_at) is True
+
+
+# --- Configured permissions: a phase admits exactly the roles it grants -------------------------
+
+# role -> the PhaseRole values a person of that role holds
+HOLDS = {
+    "anonymous": set(),
+    "unverified": {"registered"},
+    "citizen": {"registered", "verified"},
+    "moderator": {"registered", "verified", "moderator"},
+    "council_member": {"registered", "verified", "council_member"},
+    "staff": {"registered", "verified"},
+}
+ACTION_OF = {
+    "can_comment": "comment",
+    "can_react": "react",
+    "can_propose": "propose",
+    "can_support": "support",
+    "can_answer_survey": "answer_survey",
+}
+
+
+def configured(kind: str, **granted: list[str]):
+    """A process whose phase ``kind`` runs now and grants ``granted`` (nothing else)."""
+    process = make_process(kind)
+    Phase.objects.filter(process=process, kind=kind).update(
+        permissions={a: granted.get(a, []) for a in PhaseAction.values}
+    )
+    return Process.objects.prefetch_related("phases").get(pk=process.pk)
+
+
+@pytest.mark.parametrize("granted", [r.value for r in PhaseRole])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("predicate", sorted(ACTION_OF))
+def test_a_configured_phase_admits_exactly_the_roles_it_grants(predicate, role, granted, request):
+    user = person(role, request)
+    # The information phase grants nothing by default: everything here is configured.
+    process = configured("information", **{ACTION_OF[predicate]: [granted]})
+
+    allowed = getattr(rules, predicate)(user, process, timezone.now())
+
+    assert allowed == (granted in HOLDS[role])
+    assert (rules.refusal(user, process, ACTION_OF[predicate], timezone.now()) == "") == allowed
+
+
+def test_a_configured_default_phase_can_grant_nothing(citizen_a):
+    process = configured("commenting")
+
+    assert rules.can_comment(citizen_a, process, timezone.now()) is False
+    assert rules.refusal(citizen_a, process, "comment", timezone.now()) == (
+        "In der aktuellen Phase dieses Verfahrens sind keine Kommentare möglich."
+    )
+
+
+def test_a_refusal_names_the_roles_that_may_act(request):
+    unverified = person("unverified", request)
+    process = configured("proposals", propose=["verified", "council_member"])
+
+    assert rules.refusal(unverified, process, "propose", timezone.now()) == (
+        "In dieser Phase können nur verifizierte Nutzer oder Ratsmitglieder Vorschläge einreichen."
+    )

@@ -48,7 +48,7 @@ def map_pages(client, defect_service, citizen_a):
     return [
         "/services/maengel/",
         "/services/maengel/melden/",
-        "/mitmachen/vorschlaege/neu/",
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/neu/",
         proposal.get_absolute_url(),
         "/smartcity/umwelt/",
         "/smartcity/betrieb/",

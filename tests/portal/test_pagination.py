@@ -67,7 +67,9 @@ def test_the_proposal_list_pages_within_the_chosen_field_of_action(client):
             process=process, title=f"P{n}", description="B", field_of_action=field
         )
 
-    html = client.get("/mitmachen/vorschlaege/?handlungsfeld=bildung").content.decode()
+    html = client.get(
+        f"/mitmachen/verfahren/{process.slug}/vorschlaege/?handlungsfeld=bildung"
+    ).content.decode()
 
     assert links(html)["Nächste Seite"] == "?handlungsfeld=bildung&seite=2"
     assert "Seite 1 von 2" in html

@@ -18,7 +18,13 @@ from participation.models.concept import (
     StrategicGoal,
 )
 from participation.models.follows import Follow
-from participation.models.portfolio import Milestone, Project, ProjectStatus, ProjectUpdate
+from participation.models.portfolio import (
+    LiveFigure,
+    Milestone,
+    Project,
+    ProjectStatus,
+    ProjectUpdate,
+)
 from participation.models.processes import Moderation, Phase, PhaseKind, Process
 from participation.models.proposals import (
     Proposal,
@@ -46,6 +52,7 @@ __all__ = [
     "FieldOfAction",
     "Flag",
     "Follow",
+    "LiveFigure",
     "Milestone",
     "Moderation",
     "Phase",

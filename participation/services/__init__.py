@@ -18,6 +18,7 @@ from participation.services.documents import (
     SECTION_FIELDS,
     document_publish,
     document_publish_draft,
+    version_decision_record,
     version_pdf_build,
     version_pdf_request,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "proposal_transition",
     "survey_invite",
     "survey_respond",
+    "version_decision_record",
     "version_pdf_build",
     "version_pdf_request",
 ]

@@ -122,11 +122,29 @@ class PublishedSectionInline(admin.TabularInline):
         return False
 
 
+class DocumentVersionAdminForm(forms.ModelForm):
+    class Meta:
+        model = DocumentVersion
+        fields = ["decided_by", "decision_reference", "decided_on"]
+
+    def clean(self):
+        data = super().clean() or {}
+        problem = services.decision_problem(
+            decided_by=data.get("decided_by") or "",
+            decision_reference=data.get("decision_reference") or "",
+            decided_on=data.get("decided_on"),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return data
+
+
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(admin.ModelAdmin):
     """Published versions are immutable: only the decision that adopted one is recorded here
     (through ``services.version_decision_record``); nobody adds or deletes versions."""
 
+    form = DocumentVersionAdminForm
     list_display = ["document", "number", "published_at", "decided_by", "decision_reference"]
     readonly_fields = ["document", "number", "change_note", "published_at", "published_by", "pdf"]
     fields = [*readonly_fields, "decided_by", "decision_reference", "decided_on"]

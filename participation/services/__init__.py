@@ -16,6 +16,7 @@ from participation.services.comments import (
 )
 from participation.services.documents import (
     SECTION_FIELDS,
+    decision_problem,
     document_publish,
     document_publish_draft,
     version_decision_record,
@@ -41,6 +42,7 @@ __all__ = [
     "comment_create",
     "comment_flag",
     "comment_hide",
+    "decision_problem",
     "document_publish",
     "document_publish_draft",
     "follow_toggle",

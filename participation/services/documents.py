@@ -74,6 +74,15 @@ def document_publish_draft(*, document: ConceptDocument, user) -> DocumentVersio
     return version
 
 
+def decision_problem(*, decided_by: str, decision_reference: str, decided_on: date | None) -> str:
+    """What is wrong with a version's decision record, or "" (the admin form asks first)."""
+    if decided_on and decided_on > timezone.localdate():
+        return _("The date of the decision cannot lie in the future.")
+    if (decision_reference.strip() or decided_on) and not decided_by.strip():
+        return _("Please name the body that took the decision.")
+    return ""
+
+
 @transaction.atomic
 def version_decision_record(
     *,
@@ -85,14 +94,15 @@ def version_decision_record(
 ) -> DocumentVersion:
     """Record which body adopted a published version, by which decision and when. The text of
     a version never changes; its decision is known only after the council met."""
+    problem = decision_problem(
+        decided_by=decided_by, decision_reference=decision_reference, decided_on=decided_on
+    )
+    if problem:
+        raise ApplicationError(problem)
     version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
     version.decided_by = decided_by.strip()
     version.decision_reference = decision_reference.strip()
     version.decided_on = decided_on
-    if version.decided_on and version.decided_on > timezone.localdate():
-        raise ApplicationError(_("The date of the decision cannot lie in the future."))
-    if (version.decision_reference or version.decided_on) and not version.decided_by:
-        raise ApplicationError(_("Please name the body that took the decision."))
     version.full_clean()
     version.save(update_fields=["decided_by", "decision_reference", "decided_on"])
     audit_record(

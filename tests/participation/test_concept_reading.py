@@ -208,3 +208,27 @@ def test_the_decision_is_recorded_in_the_admin_and_the_text_stays_as_published(
     assert (
         client.post(f"/admin/participation/documentversion/{version.pk}/delete/").status_code == 403
     )
+
+
+def test_a_decision_without_a_body_is_refused_in_the_admin_with_a_message(
+    client, document, staff_with_mfa
+):
+    staff_with_mfa.is_superuser = True
+    staff_with_mfa.save(update_fields=["is_superuser"])
+    client.force_login(staff_with_mfa)
+    version = document.versions.get()
+
+    response = client.post(
+        f"/admin/participation/documentversion/{version.pk}/change/",
+        {
+            "decided_by": "",
+            "decision_reference": "2026/0417",
+            "decided_on": "",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert "Bitte nennen Sie das Gremium" in response.content.decode()
+    version.refresh_from_db()
+    assert version.decision_reference == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +17,7 @@ from participation.models import (
     ConceptDocument,
     DocumentVersion,
     FieldOfAction,
+    LiveFigure,
     Milestone,
     Phase,
     PhaseAction,
@@ -33,7 +34,8 @@ from participation.models import (
     default_permissions,
 )
 from portal.api import ApplicationError
-from portal.audit import HistoryAdmin, ReadOnlyAdmin
+from portal.audit import HistoryAdmin
+from smartcity import selectors as smartcity_selectors
 
 # One labelled input per date and time (the admin's split widget leaves its halves unlabelled).
 ONE_DATETIME_INPUT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -123,13 +125,51 @@ class PublishedSectionInline(admin.TabularInline):
         return False
 
 
-@admin.register(DocumentVersion)
-class DocumentVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Published versions are immutable: read-only here."""
+class DocumentVersionAdminForm(forms.ModelForm):
+    class Meta:
+        model = DocumentVersion
+        fields = ["decided_by", "decision_reference", "decided_on"]
 
-    list_display = ["document", "number", "published_at", "published_by"]
+    def clean(self):
+        data = super().clean() or {}
+        problem = services.decision_problem(
+            decided_by=data.get("decided_by") or "",
+            decision_reference=data.get("decision_reference") or "",
+            decided_on=data.get("decided_on"),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return data
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(admin.ModelAdmin):
+    """Published versions are immutable: only the decision that adopted one is recorded here
+    (through ``services.version_decision_record``); nobody adds or deletes versions."""
+
+    form = DocumentVersionAdminForm
+    list_display = ["document", "number", "published_at", "decided_by", "decision_reference"]
     readonly_fields = ["document", "number", "change_note", "published_at", "published_by", "pdf"]
+    fields = [*readonly_fields, "decided_by", "decision_reference", "decided_on"]
     inlines = [PublishedSectionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.version_decision_record(
+                version=obj,
+                user=request.user,
+                decided_by=form.cleaned_data["decided_by"],
+                decision_reference=form.cleaned_data["decision_reference"],
+                decided_on=form.cleaned_data["decided_on"],
+            )
+        except ApplicationError as error:
+            self.message_user(request, str(error), messages.ERROR)
 
 
 def _permission_field_name(action: str) -> str:
@@ -340,8 +380,55 @@ class ProjectUpdateInline(admin.StackedInline):
     formfield_overrides = ONE_DATETIME_INPUT
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """The pole group is a choice of Smart City's groups (a loose reference by slug), the live
+    figures a set of check boxes."""
+
+    pole_group = forms.ChoiceField(label=_("pole group"), required=False)
+    live_figures = forms.MultipleChoiceField(
+        label=_("live figures"),
+        choices=LiveFigure.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Which figures of the pole group the project page shows."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "field_of_action",
+            "goals",
+            "status",
+            "progress",
+            "responsible_office",
+            "proposal",
+            "pole_group",
+            "live_figures",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = smartcity_selectors.pole_groups()
+        current = self.initial.get("pole_group") or ""
+        known = {slug for slug, _name in groups}
+        extra = [(current, current)] if current and current not in known else []
+        choice = cast("forms.ChoiceField", self.fields["pole_group"])
+        choice.choices = [("", "---------"), *groups, *extra]
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("live_figures") and not data.get("pole_group"):
+            self.add_error("pole_group", gettext("Live figures need a pole group."))
+        return data
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ["title", "field_of_action", "status", "progress", "responsible_office"]
     list_filter = ["status", "field_of_action"]
     search_fields = ["title", "summary"]

@@ -269,6 +269,17 @@ PROJECTS = [
         [("Zwölf Masten in Betrieb", -30, True), ("Ausbau Innenstadt", 180, False)],
     ),
     (
+        "ladepunkte-lichtmasten",
+        "Ladepunkte an Lichtmasten",
+        "E-Autos an smarten Lichtmasten laden, ohne eigene Ladesäule im Straßenraum.",
+        "mobilitaet",
+        ["laden-e-mobilitaet"],
+        ProjectStatus.IN_PROGRESS,
+        55,
+        "Tiefbau und Straßen",
+        [("Sieben Masten mit Ladepunkten", -45, True), ("Ladepunkte in Ickern", 120, False)],
+    ),
+    (
         "freies-wlan",
         "Freies WLAN",
         "Kostenloses WLAN in der Innenstadt, an Schulen und in öffentlichen Gebäuden.",
@@ -363,8 +374,15 @@ def _document(fields, editor) -> ConceptDocument:
     if document.versions.exists():
         return document
     _set_draft(document, VERSION_1, fields)
-    services.document_publish(
+    first = services.document_publish(
         document=document, user=editor, change_note="Erste Fassung, vom Rat beschlossen."
+    )
+    services.version_decision_record(
+        version=first,
+        user=editor,
+        decided_by="Rat der Stadt Castrop-Rauxel",
+        decision_reference="2026/0417",
+        decided_on=timezone.localdate(),
     )
     rows = [
         (*row[:5], VERSION_2_CHANGES.get(row[0], row[5]), row[6])
@@ -562,6 +580,14 @@ def _participation(process, document, fields, people, moderator) -> None:
     )
 
 
+# The live figures each project shows, from the pole group it built (smartcity.demo.GROUPS).
+LIVE = {
+    "smart-poles": ("smart-poles", ["poles", "wifi", "charging", "air"]),
+    "freies-wlan": ("freies-wlan", ["poles", "wifi"]),
+    "ladepunkte-lichtmasten": ("ladepunkte", ["poles", "charging"]),
+}
+
+
 def _projects(fields, process) -> None:
     today = timezone.localdate()
     for slug, title, summary, field_slug, goals, status, progress, office, stones in PROJECTS:
@@ -575,6 +601,8 @@ def _projects(fields, process) -> None:
                 "status": status,
                 "progress": progress,
                 "responsible_office": office,
+                "pole_group": LIVE.get(slug, ("", []))[0],
+                "live_figures": LIVE.get(slug, ("", []))[1],
             },
         )
         if not created:

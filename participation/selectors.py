@@ -144,6 +144,52 @@ def reading_context(*, version: DocumentVersion) -> dict:
     }
 
 
+def concept_goals(*, document: ConceptDocument, chapters: list[Chapter]) -> list[dict]:
+    """The document's fields of action with their goals and the section (of the chapters being
+    read) that describes each field, in the concept's order (two queries). Each such section
+    gets ``goals``, so the reading pages list a field's goals under its text."""
+    sections: dict[int, Section] = {}
+    for chapter in chapters:
+        for s in chapter.sections:
+            s.goals = []
+            if s.field_of_action_id and s.field_of_action_id not in sections:
+                sections[s.field_of_action_id] = s
+    fields = document.fields_of_action.prefetch_related(
+        Prefetch("goals", queryset=StrategicGoal.objects.order_by("code"))
+    ).order_by("order")
+    result = []
+    for f in fields:
+        goals = list(f.goals.all())
+        section = sections.get(f.pk)
+        if section is not None:
+            section.goals = goals
+        if goals:
+            result.append({"field": f, "goals": goals, "section": section})
+    return result
+
+
+def goal_sections(*, goal: StrategicGoal) -> list[Section]:
+    """The sections of the current version a goal comes from: those of its field of action."""
+    document = concept_document()
+    if document is None:
+        return []
+    version = document.versions.order_by("-number").first()
+    if version is None:
+        return []
+    sections = version.sections.filter(field_of_action=goal.field_id)
+    return list(sections.order_by("chapter", "number"))
+
+
+def decision_history(*, document: ConceptDocument) -> list[dict]:
+    """Every version, newest first, with the decision that adopted it and the version before it
+    (for the link to the comparison)."""
+    rows = versions(document=document)
+    return [
+        {"version": v, "previous": rows[i + 1] if i + 1 < len(rows) else None}
+        for i, v in enumerate(rows)
+    ]
+
+
 def comment_counts(*, document: ConceptDocument) -> dict[str, int]:
     """Visible comments per section key, over all versions (one query)."""
     rows = (

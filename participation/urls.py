@@ -9,6 +9,12 @@ urlpatterns = [
     path("konzept/", concept.concept, name="concept"),
     path("konzept/version-<int:number>/", concept.concept, name="concept_version"),
     path("konzept/version-<int:number>/pdf/", concept.concept_pdf, name="concept_pdf"),
+    path("konzept/lesefassung/", concept.concept_reading, name="concept_reading_current"),
+    path(
+        "konzept/version-<int:number>/lesefassung/",
+        concept.concept_reading,
+        name="concept_reading",
+    ),
     path("konzept/versionen/", concept.versions, name="versions"),
     path("konzept/vergleich/", concept.diff, name="diff"),
     path("konzept/suche/", concept.search, name="search"),

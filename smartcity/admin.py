@@ -22,6 +22,7 @@ from smartcity.models import (
     IngestBatch,
     LampEvent,
     Pole,
+    PoleGroup,
     Threshold,
 )
 
@@ -48,6 +49,15 @@ class DeviceTokenInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PoleGroup)
+class PoleGroupAdmin(HistoryAdmin):
+    """Which poles a project built: its page shows their live figures (by the group's slug)."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Pole)

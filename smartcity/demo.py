@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Role, User
 from smartcity import ingest, services, simulation
-from smartcity.models import Channel, ChannelKind, Pole, PoleStatus, Threshold
+from smartcity.models import Channel, ChannelKind, Pole, PoleGroup, PoleStatus, Threshold
 
 DAYS = 30
 STEP = timedelta(minutes=15)
@@ -54,6 +55,7 @@ def load(stdout) -> None:
         end = now - timedelta(hours=1) if number == "CR-012" else now
         _history(pole, end=end, traffic=traffic)
         created += 1
+    _groups()
     bahnhof_no2 = Channel.objects.get(pole__number="CR-004", key="no2")
     Threshold.objects.get_or_create(
         name="NO2 Bahnhof (Betrieb)",
@@ -72,6 +74,21 @@ def load(stdout) -> None:
         f"Smart City: {Pole.objects.count()} poles ({created} with new history).\n"
         f"  Operator: {OPERATOR_EMAIL} / {DEMO_PASSWORD}\n"
     )
+
+
+# The poles each digitalisation project built: the project pages of the Beteiligungsplattform
+# name these groups (participation.demo) and show their live figures.
+GROUPS = [
+    ("smart-poles", "Smart Poles (alle Masten)", Q()),
+    ("freies-wlan", "Freies WLAN an Lichtmasten", Q(has_wifi=True)),
+    ("ladepunkte", "Ladepunkte an Lichtmasten", Q(charger_connectors__gt=0)),
+]
+
+
+def _groups() -> None:
+    for slug, name, which in GROUPS:
+        group, _new = PoleGroup.objects.get_or_create(slug=slug, defaults={"name": name})
+        group.poles.add(*Pole.objects.filter(which))
 
 
 def _operator() -> None:

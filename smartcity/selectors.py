@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +19,17 @@ from portal.roles import Role, users_with_role
 from portal.tokens import token_hash
 from smartcity.models import (
     ENVIRONMENT_KINDS,
+    KINDS,
     Alarm,
     AlarmKind,
     Channel,
+    ChannelKind,
     ChargingSession,
     DailyRollup,
     DeviceToken,
     HourlyRollup,
     Pole,
+    PoleGroup,
     PoleStatus,
     Reading,
 )
@@ -291,3 +298,141 @@ def readings_stored(*, keys: list[tuple[int, str]]) -> dict[tuple[int, str], flo
         if key in wanted:
             stored[key] = value
     return stored
+
+
+# --- What a project's poles deliver (the project pages of the Beteiligungsplattform) ------------
+
+LIVE_FIGURES = ("poles", "wifi", "charging", "air")
+AIR_KINDS = (ChannelKind.PM10, ChannelKind.PM25, ChannelKind.NO2)
+# A latest air value older than this is not current any more and is not shown.
+AIR_FRESH = timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class AirValue:
+    kind: str
+    label: str
+    value: float  # the mean of the group's poles' latest values
+    unit: str
+    measured_at: datetime  # the newest of those values
+    poles: int
+    band: str = ""  # the UBA band (PM10 only)
+    band_label: str = ""
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    group: str
+    at: datetime
+    poles_total: int
+    poles_in_service: int
+    wifi_peak: float | None = None  # most devices online at once today (hourly mean, summed)
+    wifi_until: datetime | None = None  # the end of the last hour counted
+    charged_kwh: float | None = None  # energy of the sessions ended this month
+    charging_sessions: int = 0
+    month_start: datetime | None = None
+    air: list[AirValue] = dataclass_field(default_factory=list)
+
+
+def project_live_figures(
+    *, group: str, figures: Iterable[str] = LIVE_FIGURES, now: datetime | None = None
+) -> LiveFigures | None:
+    """The live figures of the poles of a group, for a project page: one aggregate query for
+    the poles and one per figure asked for. ``None`` if the group is unknown or has no poles.
+
+    - poles: poles in service (active and heard from within SMARTCITY_OFFLINE_MINUTES) of all
+      poles not retired;
+    - wifi: the poles record connected clients, not sessions: the most devices online at once
+      today, as the largest sum over the group's access points of an hour's mean;
+    - charging: the energy of the charging sessions that ended this month (local time);
+    - air: per pollutant the mean of the latest values measured within AIR_FRESH, with the
+      newest time, and for PM10 the band of the Umweltbundesamt's index.
+    """
+    now = now or timezone.now()
+    wanted = set(figures)
+    live_poles = ~Q(poles__status=PoleStatus.RETIRED)
+    cutoff = now - timedelta(minutes=settings.SMARTCITY_OFFLINE_MINUTES)
+    row = (
+        PoleGroup.objects.filter(slug=group)
+        .annotate(
+            total=Count("poles", filter=live_poles),
+            in_service=Count(
+                "poles",
+                filter=Q(poles__status=PoleStatus.ACTIVE, poles__last_seen_at__gte=cutoff),
+            ),
+        )
+        .values("name", "total", "in_service")
+        .first()
+    )
+    if row is None or not row["total"]:
+        return None
+    members = Pole.objects.filter(groups__slug=group).exclude(status=PoleStatus.RETIRED)
+    local = timezone.localtime(now)
+    result: dict = {
+        "group": row["name"],
+        "at": now,
+        "poles_total": row["total"],
+        "poles_in_service": row["in_service"],
+    }
+    if "wifi" in wanted:
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        hours = list(
+            HourlyRollup.objects.filter(
+                channel__kind=ChannelKind.WIFI_CLIENTS,
+                channel__pole__in=members,
+                hour__gte=midnight,
+                hour__lte=now,
+            )
+            .values("hour")
+            .annotate(devices=Sum(F("total") / F("count"), output_field=FloatField()))
+            .values_list("hour", "devices")
+        )
+        if hours:
+            result["wifi_peak"] = max(devices for _hour, devices in hours)
+            result["wifi_until"] = min(max(hour for hour, _d in hours) + timedelta(hours=1), now)
+    if "charging" in wanted:
+        month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        totals = ChargingSession.objects.filter(
+            pole__in=members, ended_at__gte=month, ended_at__lte=now
+        ).aggregate(energy=Sum("energy_kwh"), n=Count("pk"))
+        result["month_start"] = month
+        result["charging_sessions"] = totals["n"]
+        result["charged_kwh"] = totals["energy"] if totals["n"] else None
+    if "air" in wanted:
+        rows = (
+            Channel.objects.filter(
+                pole__in=members,
+                kind__in=AIR_KINDS,
+                latest_value__isnull=False,
+                latest_ts__gte=now - AIR_FRESH,
+                latest_ts__lte=now,
+            )
+            .values("kind")
+            .annotate(mean=Avg("latest_value"), at=Max("latest_ts"), n=Count("pk"))
+        )
+        by_kind = {r["kind"]: r for r in rows}
+        air = []
+        for kind in AIR_KINDS:
+            r = by_kind.get(kind)
+            if r is None:
+                continue
+            band, band_label = air_quality_band(r["mean"]) if kind == ChannelKind.PM10 else ("", "")
+            air.append(
+                AirValue(
+                    kind=str(kind),
+                    label=str(ChannelKind(kind).label),
+                    value=r["mean"],
+                    unit=KINDS[kind].unit,
+                    measured_at=r["at"],
+                    poles=r["n"],
+                    band=band,
+                    band_label=band_label,
+                )
+            )
+        result["air"] = air
+    return LiveFigures(**result)
+
+
+def pole_groups() -> list[tuple[str, str]]:
+    """``(slug, name)`` of every pole group, for the choice in the project admin."""
+    return list(PoleGroup.objects.order_by("name").values_list("slug", "name"))

@@ -18,7 +18,13 @@ from participation.models.concept import (
     StrategicGoal,
 )
 from participation.models.follows import Follow
-from participation.models.portfolio import Milestone, Project, ProjectStatus, ProjectUpdate
+from participation.models.portfolio import (
+    LiveFigure,
+    Milestone,
+    Project,
+    ProjectStatus,
+    ProjectUpdate,
+)
 from participation.models.processes import (
     DEFAULT_PERMISSIONS,
     Moderation,
@@ -57,6 +63,7 @@ __all__ = [
     "FieldOfAction",
     "Flag",
     "Follow",
+    "LiveFigure",
     "Milestone",
     "Moderation",
     "Phase",

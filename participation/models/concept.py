@@ -105,6 +105,17 @@ class DocumentVersion(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     pdf = models.FileField(_("PDF"), upload_to="participation/pdf/", blank=True)
+    # The decision that adopted this version (recorded after publishing, shown in its history).
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, blank=True, help_text=_("For example: Rat der Stadt")
+    )
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("The number of the council decision, for example 2026/0417"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -159,6 +170,7 @@ class Section(models.Model):
     # visible comments on the section.
     html: SafeString
     comment_count: int
+    goals: list[StrategicGoal]
 
     class Meta:
         ordering = ["chapter", "number", "pk"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +22,23 @@ class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
+
+
+class LiveFigure(models.TextChoices):
+    """What a project page can show live from the poles of its group (``smartcity.selectors``)."""
+
+    POLES = "poles", _("Poles in service")
+    WIFI = "wifi", _("WiFi use today")
+    CHARGING = "charging", _("Energy charged this month")
+    AIR = "air", _("Latest air values")
+
+
+def validate_live_figures(value) -> None:
+    known = set(LiveFigure.values)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in known for v in value):
+        raise ValidationError(
+            _("Choose the live figures from: {names}.").format(names=", ".join(LiveFigure.values))
+        )
 
 
 class Project(models.Model):
@@ -49,6 +67,21 @@ class Project(models.Model):
         blank=True,
         related_name="project",
         verbose_name=_("from proposal"),
+    )
+    # A loose reference to the smart-city pole group the project built (its slug), not a
+    # foreign key across apps: the page asks ``smartcity.selectors`` for the group's figures.
+    pole_group = models.SlugField(
+        _("pole group"),
+        max_length=60,
+        blank=True,
+        help_text=_("The short name of the pole group (Smart City) whose live figures it shows."),
+    )
+    live_figures = models.JSONField(
+        _("live figures"),
+        default=list,
+        blank=True,
+        help_text=_("Which figures of the pole group the project page shows."),
+        validators=[validate_live_figures],
     )
 
     class Meta:

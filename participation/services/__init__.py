@@ -16,8 +16,10 @@ from participation.services.comments import (
 )
 from participation.services.documents import (
     SECTION_FIELDS,
+    decision_problem,
     document_publish,
     document_publish_draft,
+    version_decision_record,
     version_pdf_build,
     version_pdf_request,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "comment_create",
     "comment_flag",
     "comment_hide",
+    "decision_problem",
     "document_publish",
     "document_publish_draft",
     "follow_toggle",
@@ -49,6 +52,7 @@ __all__ = [
     "proposal_transition",
     "survey_invite",
     "survey_respond",
+    "version_decision_record",
     "version_pdf_build",
     "version_pdf_request",
 ]

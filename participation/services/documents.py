@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participation import selectors
@@ -69,6 +71,46 @@ def document_publish_draft(*, document: ConceptDocument, user) -> DocumentVersio
     document.draft_change_note = ""
     document.save(update_fields=["draft_change_note"])
     audit_record(actor=user, obj=document, message=f"Published version {version.number}.")
+    return version
+
+
+def decision_problem(*, decided_by: str, decision_reference: str, decided_on: date | None) -> str:
+    """What is wrong with a version's decision record, or "" (the admin form asks first)."""
+    if decided_on and decided_on > timezone.localdate():
+        return _("The date of the decision cannot lie in the future.")
+    if (decision_reference.strip() or decided_on) and not decided_by.strip():
+        return _("Please name the body that took the decision.")
+    return ""
+
+
+@transaction.atomic
+def version_decision_record(
+    *,
+    version: DocumentVersion,
+    user,
+    decided_by: str,
+    decision_reference: str,
+    decided_on: date | None,
+) -> DocumentVersion:
+    """Record which body adopted a published version, by which decision and when. The text of
+    a version never changes; its decision is known only after the council met."""
+    problem = decision_problem(
+        decided_by=decided_by, decision_reference=decision_reference, decided_on=decided_on
+    )
+    if problem:
+        raise ApplicationError(problem)
+    version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+    version.decided_by = decided_by.strip()
+    version.decision_reference = decision_reference.strip()
+    version.decided_on = decided_on
+    version.full_clean()
+    version.save(update_fields=["decided_by", "decision_reference", "decided_on"])
+    audit_record(
+        actor=user,
+        obj=version,
+        message=f"Decision recorded: {version.decided_by} {version.decision_reference} "
+        f"{version.decided_on or ''}".strip(),
+    )
     return version
 
 

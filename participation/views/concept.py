@@ -42,8 +42,31 @@ def concept(request, number: int | None = None):
     for chapter in context["chapters"]:
         for s in chapter.sections:
             s.comment_count = counts.get(s.key, 0)
-    context.update({"latest_number": latest, "search_form": SearchForm()})
+    context.update(
+        {
+            "latest_number": latest,
+            "search_form": SearchForm(),
+            "goal_fields": selectors.concept_goals(document=document, chapters=context["chapters"]),
+        }
+    )
     return render(request, "participation/concept.html", context)
+
+
+@require_GET
+def concept_reading(request, number: int | None = None):
+    """The print-ready reading version for the council: numbered sections with a table of
+    contents and the decision history of every version. Public, as the concept page is: the
+    council's decisions on the concept are public record."""
+    document = document_or_404()
+    version = version_or_404(document, number)
+    context = selectors.reading_context(version=version)
+    context.update(
+        {
+            "goal_fields": selectors.concept_goals(document=document, chapters=context["chapters"]),
+            "history": selectors.decision_history(document=document),
+        }
+    )
+    return render(request, "participation/concept_reading.html", context)
 
 
 def versions(request):

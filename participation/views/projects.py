@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from participation import selectors
 from participation.models import Project, StrategicGoal
+from smartcity import selectors as smartcity_selectors
 
 
 def projects(request):
@@ -18,6 +19,11 @@ def project(request, slug: str):
         item = selectors.project_detail(slug=slug)
     except Project.DoesNotExist:
         raise Http404 from None
+    live = None
+    if item.pole_group and item.live_figures:
+        live = smartcity_selectors.project_live_figures(
+            group=item.pole_group, figures=item.live_figures
+        )
     updates = list(item.updates.order_by("-published_at"))
     for update in updates:
         update.html = selectors.render_markdown(update.body)
@@ -28,6 +34,8 @@ def project(request, slug: str):
             "project": item,
             "description": selectors.render_markdown(item.description),
             "updates": updates,
+            "live": live,
+            "shows": set(item.live_figures) if item.pole_group else set(),
         },
     )
 
@@ -37,5 +45,9 @@ def goal(request, slug: str):
     return render(
         request,
         "participation/goal.html",
-        {"goal": item, "projects": selectors.goal_projects(goal=item)},
+        {
+            "goal": item,
+            "projects": selectors.goal_projects(goal=item),
+            "sections": selectors.goal_sections(goal=item),
+        },
     )

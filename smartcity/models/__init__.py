@@ -32,6 +32,7 @@ from smartcity.models.poles import (
     DeviceToken,
     KindInfo,
     Pole,
+    PoleGroup,
     PoleStatus,
     mosquitto_hash,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "LampEvent",
     "LampState",
     "Pole",
+    "PoleGroup",
     "PoleStatus",
     "Reading",
     "Rollup",

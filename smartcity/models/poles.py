@@ -132,6 +132,25 @@ class Pole(models.Model):
         return self.charger_connectors > 0
 
 
+class PoleGroup(models.Model):
+    """A named set of poles, e.g. the poles a digitalisation project built. Other apps refer to
+    a group by its ``slug`` only (a loose reference, no foreign key across apps): the operator
+    says which poles belong to it, the project page shows their live figures."""
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    poles = models.ManyToManyField(Pole, blank=True, related_name="groups", verbose_name=_("poles"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pole group")
+        verbose_name_plural = _("pole groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def mosquitto_hash(password: str, *, salt: bytes | None = None, iterations: int = 101) -> str:
     """A password hash in the format of Mosquitto 2's password file (``$7$``, PBKDF2-SHA512)."""
     salt = salt or secrets.token_bytes(12)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -59,16 +58,12 @@ class ProposalForm(forms.Form):
     latitude = forms.DecimalField(
         label=_("Latitude"),
         required=False,
-        min_value=Decimal("51.50"),
-        max_value=Decimal("51.62"),
         decimal_places=6,
         help_text=_("Optional place in Castrop-Rauxel, e.g. 51.5523"),
     )
     longitude = forms.DecimalField(
         label=_("Longitude"),
         required=False,
-        min_value=Decimal("7.23"),
-        max_value=Decimal("7.40"),
         decimal_places=6,
         help_text=_("e.g. 7.3116"),
     )

@@ -131,6 +131,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Map tiles fetched from MAP_TILE_URL, on disk: too many and too large for Redis, shared by the
+# web workers of one host, and only a cache (losing it costs a refetch).
+CACHES["tiles"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": env.str("MAP_TILE_CACHE_DIR", default=str(VAR_DIR / "cache" / "tiles")),
+    "OPTIONS": {"MAX_ENTRIES": env_int("MAP_TILE_CACHE_ENTRIES", default=200_000)},
+}
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -276,7 +283,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # KERN-UX icons are data: SVGs; map tiles come from MAP_TILE_URL's host if one is set.
+        # KERN-UX icons are data: SVGs; map tiles come through the portal (/karte/kacheln/).
         "img-src": ["'self'", "data:", *env.list("CSP_EXTRA_IMG_SRC", default=[])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -350,10 +357,27 @@ DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", default=30)
 MEDIA_ORPHAN_GRACE_HOURS = env_int("MEDIA_ORPHAN_GRACE_HOURS", default=24)
 
 # --- Maps ---------------------------------------------------------------------------------------
-# Tiles come from the city's own tile server if one is set (add its origin to CSP_EXTRA_IMG_SRC);
-# with none, maps still show markers and the city boundary, and every map has a list beside it.
+# Browsers talk only to the portal. With MAP_TILE_URL (an XYZ template with {z}, {x}, {y}, e.g.
+# basemap.de's web_raster) the portal fetches the tiles of the city's area from there, caches
+# them (CACHES["tiles"]) and serves them from /karte/kacheln/; without it the maps show the
+# city boundary and the markers and say that they have no background.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_CACHE_SECONDS = env_int("MAP_TILE_CACHE_SECONDS", default=30 * 86400)
+# Address search and reverse geocoding through a Photon or Nominatim server (the base URL,
+# e.g. the city's own Photon); without it the maps have no search and forms take the address
+# as typed.
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+GEOCODER_KIND = env.str("GEOCODER_KIND", default="photon")
+if GEOCODER_KIND not in ("photon", "nominatim"):
+    raise ImproperlyConfigured("GEOCODER_KIND must be photon or nominatim")
+GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", default=7 * 86400)
+# Address look-ups per client (public Nominatim allows one a second for the whole portal).
+GEOCODER_RATE_LIMIT = env.str("GEOCODER_RATE_LIMIT", default="30/m")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", GEOCODER_RATE_LIMIT):
+    raise ImproperlyConfigured(f"{GEOCODER_RATE_LIMIT!r} is not a rate such as 30/m")
+# Seconds the portal waits for the tile server or the geocoder.
+MAP_UPSTREAM_TIMEOUT = env_int("MAP_UPSTREAM_TIMEOUT", default=5)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

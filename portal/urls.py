@@ -24,6 +24,10 @@ handler500 = ServiceUnavailableMiddleware.server_error
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    # The maps' background and address look-ups, from this origin (portal.maps).
+    path("karte/kacheln/<int:z>/<int:x>/<int:y>", views.map_tile, name="map_tile"),
+    path("karte/suche", views.map_search, name="map_search"),
+    path("karte/adresse", views.map_address, name="map_address"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/services/", include("services.api_urls")),

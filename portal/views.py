@@ -1,7 +1,10 @@
-"""Pages of the site shell: home, legal pages, profile, health check."""
+"""Pages of the site shell: home, legal pages, profile, health check; the maps' own-origin
+tiles and address look-ups."""
 
 import json
+import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -15,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import ratelimit, selectors, services
+from portal import maps, ratelimit, selectors, services
+from portal.api import ApplicationError
 from portal.celery import app as celery_app
 from portal.forms import AccessibilityFeedbackForm, AccountDeleteForm, ProfileForm
 
@@ -141,3 +145,88 @@ def healthz(request):
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+# --- Maps ---------------------------------------------------------------------------------------
+TILE_BROWSER_SECONDS = 86400  # browsers keep a tile a day; the portal's own cache keeps it longer
+
+
+@require_GET
+def map_tile(request, z: int, x: int, y: int):
+    """A background tile of the city, fetched once from MAP_TILE_URL and then served from the
+    cache; tiles outside the city's area do not exist here."""
+    if not settings.MAP_TILE_URL or not maps.tile_allowed(z=z, x=x, y=y):
+        return HttpResponse(status=404)
+    try:
+        tile = maps.tile_get(z=z, x=x, y=y)
+    except maps.UpstreamError:
+        response = HttpResponse(status=502)
+        response["Cache-Control"] = "no-store"
+        return response
+    if tile is None:
+        return HttpResponse(status=404)
+    etag = f'"{tile.etag}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(tile.content, content_type=tile.content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={TILE_BROWSER_SECONDS}"
+    return response
+
+
+def _geocoder_guard(request) -> HttpResponse | None:
+    """404 without a geocoder; 429 past the client's rate."""
+    if not settings.GEOCODER_URL:
+        return JsonResponse({"error": _("No address search is configured.")}, status=404)
+    rate = ratelimit.rate_parse(settings.GEOCODER_RATE_LIMIT)
+    key = f"geocode:ip:{ratelimit.digest(ratelimit.client_ip(request))}"
+    try:
+        wait = ratelimit.hit(key, rate)
+    except Exception:  # the cache is down: answer rather than fail
+        wait = 0
+    if wait:
+        exc = ratelimit.RateLimited(wait)
+        return ratelimit.too_many(JsonResponse({"error": exc.message}), exc)
+    return None
+
+
+def _upstream_failed() -> JsonResponse:
+    return JsonResponse(
+        {"error": _("The address search is not available at the moment.")}, status=502
+    )
+
+
+@require_GET
+def map_search(request):
+    """``?q=Wittener Straße 1``: places in Castrop-Rauxel, as ``{"results": [...]}``."""
+    refused = _geocoder_guard(request)
+    if refused:
+        return refused
+    try:
+        places = maps.address_search(text=request.GET.get("q", ""))
+    except maps.UpstreamError:
+        return _upstream_failed()
+    return JsonResponse({"results": [p.as_dict() for p in places]})
+
+
+@require_GET
+def map_address(request):
+    """``?lat=51.55&lon=7.31``: the nearest address, as ``{"result": {...} or null}``."""
+    refused = _geocoder_guard(request)
+    if refused:
+        return refused
+    try:
+        latitude = float(request.GET["lat"])
+        longitude = float(request.GET["lon"])
+        if not (math.isfinite(latitude) and math.isfinite(longitude)):
+            raise ValueError
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("lat and lon must be numbers.")}, status=400)
+    try:
+        place = maps.address_at(latitude=latitude, longitude=longitude)
+    except ApplicationError as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    except maps.UpstreamError:
+        return _upstream_failed()
+    return JsonResponse({"result": place.as_dict() if place else None})

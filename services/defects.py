@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import maps
 from portal.api import ApplicationError
 from portal.models import Department, User
 from portal.roles import is_staff_member
@@ -143,6 +144,7 @@ def report_submit(
         raise ApplicationError(_("The position is incomplete; please choose it on the map again."))
     if latitude is None and not address.strip():
         raise ApplicationError(_("Please mark the place on the map or describe where it is."))
+    maps.location_check(latitude=latitude, longitude=longitude)
     if len(photos) > MAX_PHOTOS:
         raise ApplicationError(_("Please attach at most {n} photos.").format(n=MAX_PHOTOS))
     if not description.strip():

@@ -25,6 +25,7 @@ from participation.models import (
     ProposalSupport,
 )
 from participation.services.notifications import proposal_created_notify, proposal_event_notify
+from portal import maps
 from portal.api import ApplicationError
 from portal.audit import audit_record
 from portal.uploads import upload_check
@@ -55,6 +56,7 @@ def proposal_create(
     """A new proposal; its author follows it, the process's followers are e-mailed."""
     if not rules.can_propose(user, process, now or timezone.now()):
         raise PermissionDenied
+    maps.location_check(latitude=latitude, longitude=longitude)
     # Checked by content (not by name) and re-encoded without metadata, like every upload.
     try:
         checked = (

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.portal.upstream import upstream  # noqa: F401 (the maps' fake tile server and geocoder)
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -23,7 +23,7 @@ from tests.smartcity.test_pages import fill
 
 pytestmark = pytest.mark.django_db
 
-TILE_URL = "https://karten.castrop-rauxel.example/{z}/{x}/{y}.png"
+TILE_URL = "https://karten.castrop-rauxel.example/{z}/{x}/{y}.png"  # the upstream
 TILE_ATTRIBUTION = "© Stadt Castrop-Rauxel, OpenStreetMap"
 
 
@@ -61,28 +61,48 @@ def map_config_of(page: str) -> dict:
     return json.loads(html.unescape(found[0]))
 
 
-def inside(point, polygon) -> bool:
-    """Ray casting: is (lat, lon) inside the polygon of (lat, lon) corners?"""
-    lat, lon = point
-    result = False
-    for (lat1, lon1), (lat2, lon2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
-        if (lon1 > lon) != (lon2 > lon):
-            crossing = lat1 + (lon - lon1) * (lat2 - lat1) / (lon2 - lon1)
-            if lat < crossing:
-                result = not result
-    return result
-
-
 def test_the_city_centre_lies_inside_the_city_boundary_and_its_bounds():
     config = maps.map_config()
     (south, west), (north, east) = config["bounds"]
 
     assert config["center"] == [51.5527, 7.3114]
     assert config["zoom"] == 13
-    assert inside(config["center"], config["boundary"])
+    assert maps.in_city(latitude=config["center"][0], longitude=config["center"][1])
     assert all(south <= lat <= north and west <= lon <= east for lat, lon in config["boundary"])
     assert {south, north} <= {lat for lat, _lon in config["boundary"]}  # the box is tight
     assert {west, east} <= {lon for _lat, lon in config["boundary"]}
+    assert "GeoBasis-DE / BKG" in config["boundary_attribution"]
+
+
+@pytest.mark.parametrize(
+    ("place", "latitude", "longitude", "inside"),
+    [
+        ("Europaplatz (town hall)", 51.5527, 7.3114, True),
+        ("Castrop-Rauxel Hbf", 51.5726, 7.3097, True),
+        ("Marienplatz, Munich", 48.1374, 11.5755, False),
+        ("Dortmund Hbf", 51.5178, 7.4593, False),
+        ("Herne, town hall", 51.5386, 7.2257, False),
+        ("Recklinghausen, town hall", 51.6142, 7.1979, False),
+        ("Ickern", 51.5953, 7.3437, True),
+        # Inside the box around the city, but beyond its boundary.
+        ("Recklinghausen-Suderwich", 51.6000, 7.2600, False),
+    ],
+)
+def test_the_real_city_boundary_tells_places_in_the_city_from_places_outside(
+    place, latitude, longitude, inside
+):
+    assert maps.in_city(latitude=latitude, longitude=longitude) is inside, place
+    assert maps.in_city(latitude=Decimal(str(latitude)), longitude=Decimal(str(longitude))) is (
+        inside
+    )
+
+
+def test_the_boundary_is_the_detailed_municipal_outline():
+    assert len(maps.BOUNDARY) > 150
+    (south, west), (north, east) = maps.BOUNDS
+    # About 11.8 km north to south and 9 km west to east, as the city is.
+    assert 0.09 < north - south < 0.12
+    assert 0.11 < east - west < 0.15
 
 
 def test_every_map_page_starts_from_the_same_centre_and_boundary(client, map_pages, settings):
@@ -99,22 +119,27 @@ def test_every_map_page_starts_from_the_same_centre_and_boundary(client, map_pag
         assert len(re.findall(r'\sdata-map="(show|pick|browse)"', page)) == 1, path
 
 
-def test_no_map_page_names_a_tile_server_unless_the_city_configured_one(
+def test_map_pages_take_tiles_and_addresses_from_the_portal_never_from_the_upstream(
     client, map_pages, settings
 ):
     settings.MAP_TILE_URL = ""
-    settings.MAP_TILE_ATTRIBUTION = ""
+    settings.GEOCODER_URL = ""
     for path in map_pages:
-        page = client.get(path).content.decode()
-        assert map_config_of(page)["tiles"] is None, path
-        assert "karten.castrop-rauxel.example" not in page, path
+        config = map_config_of(client.get(path).content.decode())
+        assert config["tiles"] is None, path
+        assert config["geocoder"] is None, path
+        assert "keinen Hintergrund" in config["text"]["no_tiles"], path
 
     settings.MAP_TILE_URL = TILE_URL
     settings.MAP_TILE_ATTRIBUTION = TILE_ATTRIBUTION
+    settings.GEOCODER_URL = "https://geocoder.castrop-rauxel.example"
     for path in map_pages:
-        tiles = map_config_of(client.get(path).content.decode())["tiles"]
-        assert tiles["url"] == TILE_URL, path
-        assert tiles["attribution"] == TILE_ATTRIBUTION, path
+        page = client.get(path).content.decode()
+        config = map_config_of(page)
+        assert config["tiles"]["url"] == "/karte/kacheln/{z}/{x}/{y}", path
+        assert config["tiles"]["attribution"] == TILE_ATTRIBUTION, path
+        assert config["geocoder"] == {"search": "/karte/suche", "reverse": "/karte/adresse"}
+        assert "castrop-rauxel.example" not in page, path
 
 
 def test_pages_without_a_map_load_no_map_code(client, citizen_a):

@@ -305,3 +305,23 @@ def test_open311_reports_are_confirmed_like_web_reports(defect_service, client):
     confirm_report(Client(), found.case.reference)
 
     assert all(public_views(Client(), found).values())
+
+
+def test_the_office_sees_the_unconfirmed_report_and_that_it_is_not_public(
+    defect_service, client, case_worker
+):
+    from django.contrib.auth.models import Permission
+
+    found = file_report(client)
+    found.case.department.members.add(case_worker)
+    case_worker.user_permissions.add(*Permission.objects.filter(codename="view_case"))
+    staff = Client()
+    staff.force_login(case_worker)
+
+    page = staff.get(f"/admin/services/case/{found.case.pk}/change/").content.decode()
+    assert "Nicht öffentlich: Die meldende Person hat ihre E-Mail-Adresse noch nicht" in page
+
+    confirm_report(Client(), found.case.reference)
+    page = staff.get(f"/admin/services/case/{found.case.pk}/change/").content.decode()
+    assert "Nicht öffentlich" not in page
+    assert found.get_absolute_url() in page

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import ratelimit
 from portal.api import ApplicationError
+from portal.i18n import language_normalise
 from services import defects
 from services import services as case_services
 from services.models import OPEN_STATUSES, DefectCategory, DefectReport
@@ -223,8 +224,9 @@ def _create(request, fmt: str) -> HttpResponse:
                 n=NAME_MAX_LENGTH
             ),
         )
-    # Open311 has no language field; "locale" is what several clients send (the e-mail's).
-    language = "en" if post.get("locale", "").lower().startswith("en") else "de"
+    # The language of the reporter's e-mails: Open311 has no field for it; "locale" is what
+    # several clients send, else the client's Accept-Language.
+    language = language_normalise(post.get("locale", "") or translation.get_language())
     report = None
     try:
         if code.startswith(DEFECT_PREFIX):

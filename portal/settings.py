@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services.tasks.anonymise_expired_cases",
         "schedule": crontab(hour=2, minute=41),
     },
+    # Unconfirmed defect reports (DEFECT_CONFIRM_HOURS): the hour matters, not the night.
+    "services-purge-unconfirmed-reports": {
+        "task": "services.tasks.purge_unconfirmed_reports",
+        "schedule": crontab(minute=29),
+    },
     "services-purge-expired-drafts": {
         "task": "services.tasks.purge_expired_drafts",
         "schedule": crontab(hour=2, minute=53),
@@ -352,6 +357,9 @@ MAIL_RETENTION_DAYS = env_int("MAIL_RETENTION_DAYS", default=30)
 UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 # Unfinished applications (and their files) are deleted this many days after their last change.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", default=30)
+# An anonymous defect report waits this long for its e-mail address to be confirmed; then it
+# is deleted (hourly, services.tasks.purge_unconfirmed_reports).
+DEFECT_CONFIRM_HOURS = env_int("DEFECT_CONFIRM_HOURS", default=72)
 # Files in the upload folders that no row points to are deleted once they are this old (an
 # upload whose transaction is still running is younger).
 MEDIA_ORPHAN_GRACE_HOURS = env_int("MEDIA_ORPHAN_GRACE_HOURS", default=24)

@@ -5,6 +5,7 @@ Nothing here shows a name, an e-mail address or a photo that staff have not rele
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,8 @@ from portal.files import file_response
 from services import defects
 from services.forms import DefectReportForm, FollowForm
 from services.models import Attachment, DefectCategory, DefectReport
+
+PENDING_SESSION_KEY = "services_defects_pending"  # references this browser filed, unconfirmed
 
 
 def _public_report(reference: str) -> DefectReport:
@@ -143,6 +146,10 @@ def defect_report(request):
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                if report.published_at is None:
+                    pending = request.session.get(PENDING_SESSION_KEY, [])[-9:]
+                    request.session[PENDING_SESSION_KEY] = [*pending, report.case.reference]
+                    return redirect("services:defect_pending", reference=report.case.reference)
                 messages.success(
                     request,
                     _("Thank you. Your report has the reference {reference}.").format(
@@ -223,6 +230,83 @@ def defect_follow_confirm(request, reference: str, token: str):
         "services/defects/follow_confirm.html",
         {"report": report, "case": report.case, "valid": valid},
         status=200 if valid else 404,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def defect_pending(request, reference: str):
+    """After filing: "please confirm your address", and the button to get the e-mail again.
+
+    Only the browser that filed the report sees this page (its session names the report).
+    """
+    if reference not in request.session.get(PENDING_SESSION_KEY, []):
+        raise Http404
+    report = defects.report_awaiting_confirmation(reference=reference)
+    if report is None:
+        published = defects.public_reports().filter(case__reference=reference).first()
+        if published is not None:
+            return redirect(published)
+        raise Http404
+    limited: ratelimit.RateLimited | None = None
+    if request.method == "POST":
+        try:
+            ratelimit.limit_check(
+                request, scope="defect_confirm_resend", email=report.case.applicant_email
+            )
+        except ratelimit.RateLimited as exc:
+            messages.error(request, exc.message)
+            limited = exc
+        else:
+            defects.report_confirmation_resend(report=report)
+            messages.success(request, _("We have sent the e-mail again."))
+            return redirect("services:defect_pending", reference=reference)
+    response = render(
+        request,
+        "services/defects/pending.html",
+        {"report": report, "case": report.case, "hours": settings.DEFECT_CONFIRM_HOURS},
+    )
+    return ratelimit.too_many(response, limited) if limited else response
+
+
+@require_http_methods(["GET", "POST"])
+def defect_confirm(request, token: str):
+    """The link of the confirmation e-mail: a page with a button, so that a mail scanner
+    opening the link publishes nothing."""
+    report, state = defects.report_by_confirmation(token=token)
+    if request.method == "POST" and state == "valid":
+        confirmed = defects.report_confirm(token=token)
+        if confirmed is not None:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your e-mail address is confirmed and your report {reference}"
+                    " is now public. We have sent you its receipt."
+                ).format(reference=confirmed.case.reference),
+            )
+            return redirect(confirmed)
+        report, state = defects.report_by_confirmation(token=token)
+    return render(
+        request,
+        "services/defects/confirm.html",
+        {"report": report, "state": state, "hours": settings.DEFECT_CONFIRM_HOURS},
+        status=404 if state == "invalid" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def defect_unfollow(request, reference: str, token: str):
+    """The link in every follower e-mail: one button stops the e-mails, no login needed."""
+    report = _public_report(reference)
+    valid, follower = defects.follower_by_unsubscribe(token=token)
+    if not valid or (follower is not None and follower.report_id != report.pk):
+        raise Http404
+    state = "ask" if follower is not None else "gone"
+    if request.method == "POST":
+        state = "done" if defects.follow_unsubscribe(token=token) else "gone"
+    return render(
+        request,
+        "services/defects/unfollow.html",
+        {"report": report, "case": report.case, "state": state},
     )
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from portal import maps
 from portal.api import ApplicationError
-from portal.models import Department, User
-from portal.roles import is_staff_member
+from portal.files import files_delete_on_commit
+from portal.models import Department, OutgoingEmail, User
+from portal.roles import is_staff_member, is_verified
 from portal.tokens import token_generate, token_hash, token_matches
 from services import notifications
 from services import services as case_services
@@ -74,7 +76,7 @@ def public_reports():
     return (
         DefectReport.objects.select_related("case")
         .exclude(case__status=CaseStatus.WITHDRAWN)
-        .filter(case__anonymised_at__isnull=True)
+        .filter(case__anonymised_at__isnull=True, published_at__isnull=False)
     )
 
 
@@ -132,11 +134,18 @@ def report_submit(
     name: str,
     user: User | None,
     language: str,
+    email_confirmed: bool = False,
 ) -> DefectReport:
     """File a defect report: a case of the Mängelmelder service plus its public part.
 
     The case goes the web form's way (a complete draft, then ``case_submit``), routed to the
     department of its category; its first event, receipt and e-mail come from there.
+
+    A signed-in citizen whose address is verified publishes at once (so does a caller that
+    vouches for the address, ``email_confirmed``: the demo data). Any other report is stored
+    and routed to its office, so that staff can act on a danger, but is public nowhere and
+    mails nobody but the one e-mail with the link that confirms the address
+    (``report_confirm``); unconfirmed after ``DEFECT_CONFIRM_HOURS`` it is deleted.
     """
     if category not in DefectCategory.values:
         raise ApplicationError(_("Please choose the kind of defect."))
@@ -156,6 +165,7 @@ def report_submit(
     email = (user.email if user else email).strip().lower()
     if not email:
         raise ApplicationError(_("Please give an e-mail address so that we can inform you."))
+    confirmed = email_confirmed or is_verified(user)
     with transaction.atomic():
         case, _token = case_services.case_submit_answers(
             service=service,
@@ -171,7 +181,9 @@ def report_submit(
             applicant_email=email,
             language=language,
             department=_route(category, service),
+            notify=confirmed,
         )
+        confirm_token = "" if confirmed else token_generate()
         report = DefectReport(
             case=case,
             category=category,
@@ -180,16 +192,154 @@ def report_submit(
             address=address.strip(),
             description=description.strip(),
             open311_token=token_generate(nbytes=16),
+            published_at=case.submitted_at if confirmed else None,
+            confirmation_hash=token_hash(confirm_token) if confirm_token else "",
         )
         report.full_clean(exclude=["case"])
         report.save()
-        # The reporter chose to be informed and gets the case's e-mails anyway: confirmed.
-        DefectFollower.objects.get_or_create(
-            report=report,
-            email=email,
-            defaults={"language": language, "confirmed_at": timezone.now()},
-        )
+        if confirmed:
+            # The reporter chose to be informed and gets the case's e-mails anyway: confirmed.
+            _reporter_follows(report)
+        else:
+            notifications.report_confirmation_queue(report=report, token=confirm_token)
     return report
+
+
+def _reporter_follows(report: DefectReport) -> None:
+    case = report.case
+    DefectFollower.objects.get_or_create(
+        report=report,
+        email=case.applicant_email,
+        defaults={"language": case.language, "confirmed_at": timezone.now()},
+    )
+
+
+def _confirm_window() -> timedelta:
+    return timedelta(hours=settings.DEFECT_CONFIRM_HOURS)
+
+
+def report_awaiting_confirmation(*, reference: str) -> DefectReport | None:
+    """An unpublished report still within its time to be confirmed."""
+    return (
+        DefectReport.objects.select_related("case")
+        .filter(
+            case__reference=reference,
+            published_at__isnull=True,
+            case__anonymised_at__isnull=True,
+            case__submitted_at__gt=timezone.now() - _confirm_window(),
+        )
+        .first()
+    )
+
+
+def report_by_confirmation(*, token: str) -> tuple[DefectReport | None, str]:
+    """The report behind a confirmation link and what the link can do now: ``"valid"``,
+    ``"used"`` (the report is public already) or ``"invalid"`` (unknown, or expired)."""
+    report = (
+        DefectReport.objects.select_related("case")
+        .filter(confirmation_hash=token_hash(token), case__anonymised_at__isnull=True)
+        .first()
+        if token
+        else None
+    )
+    if report is None:
+        return None, "invalid"
+    if report.published_at is not None:
+        return report, "used"
+    if timezone.now() - report.case.submitted_at >= _confirm_window():
+        return None, "invalid"
+    return report, "valid"
+
+
+@transaction.atomic
+def report_confirm(*, token: str) -> DefectReport | None:
+    """The reporter opened the link of the e-mail: the address is theirs, the report public.
+
+    Single use: the second call (or one after the expiry) changes nothing and returns None.
+    The reporter then gets the receipt with their private link, as a confirmed report's
+    reporter gets it at once; the event goes into the case's history.
+    """
+    report, state = report_by_confirmation(token=token)
+    if report is None or state != "valid":
+        return None
+    now = timezone.now()
+    claimed = DefectReport.objects.filter(pk=report.pk, published_at__isnull=True).update(
+        published_at=now
+    )
+    if not claimed:
+        return None
+    case = Case.objects.select_for_update().get(pk=report.case_id)
+    access_token = ""
+    if case.applicant_id is None:
+        # The link of the receipt e-mail; the one made when filing was never sent anywhere.
+        access_token = token_generate()
+        case.access_token_hash = token_hash(access_token)
+        case.save(update_fields=["access_token_hash"])
+    report.refresh_from_db()
+    _reporter_follows(report)
+    CaseEvent.objects.create(case=case, kind=EventKind.PUBLISHED, public=False)
+    submitted = case.events.filter(kind=EventKind.SUBMITTED).order_by("pk").first()
+    if submitted is not None:
+        notifications.event_notify(event=submitted, access_token=access_token)
+    return report
+
+
+@transaction.atomic
+def report_confirmation_resend(*, report: DefectReport) -> bool:
+    """Send the confirmation e-mail again, with a new link (the old one stops working).
+
+    False if the report needs no confirmation (any more): published, or past its time.
+    """
+    report = DefectReport.objects.select_for_update().select_related("case").get(pk=report.pk)
+    expired = timezone.now() - report.case.submitted_at >= _confirm_window()
+    if report.published_at is not None or expired or report.case.anonymised_at:
+        return False
+    token = token_generate()
+    report.confirmation_hash = token_hash(token)
+    report.save(update_fields=["confirmation_hash"])
+    notifications.report_confirmation_queue(report=report, token=token)
+    return True
+
+
+def reports_purge_unconfirmed(*, now=None) -> int:
+    """Remove reports whose address was not confirmed within ``DEFECT_CONFIRM_HOURS``, with
+    nothing personal left: their photos, receipt and confirmation e-mails go. A report no one
+    at the office has touched is deleted; one that staff took up (it may be a danger they are
+    dealing with) stays in their queue anonymised and unpublished. Idempotent: each report is
+    checked again under a row lock, and a removed or anonymised one is not found again.
+    Returns how many reports were removed or anonymised.
+    """
+    cutoff = (now or timezone.now()) - _confirm_window()
+    stale = DefectReport.objects.filter(
+        published_at__isnull=True,
+        case__anonymised_at__isnull=True,
+        case__submitted_at__lt=cutoff,
+    )
+    count = 0
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            report = stale.select_for_update().filter(pk=pk).first()
+            if report is None:
+                continue
+            case = Case.objects.select_for_update().get(pk=report.case_id)
+            OutgoingEmail.objects.filter(
+                key__startswith=notifications.report_confirmation_key_prefix(report)
+            ).delete()
+            taken_up = (
+                case.status != CaseStatus.RECEIVED
+                or case.events.exclude(kind=EventKind.SUBMITTED).exists()
+            )
+            if taken_up:
+                case_services.case_anonymise(case=case, now=now)
+                report.followers.all().delete()
+                report.confirmation_hash = ""
+                report.save(update_fields=["confirmation_hash"])
+            else:
+                case_services.attachments_delete(attachments=case.attachments.all())
+                files_delete_on_commit(case.receipt)
+                case.delete()
+            count += 1
+    return count
 
 
 @transaction.atomic
@@ -254,6 +404,27 @@ def followers_purge_unconfirmed(*, now=None) -> int:
     """Delete follows not confirmed within ``FOLLOW_CONFIRM_DAYS``. Idempotent."""
     deleted, _rows = _pending_followers(now or timezone.now()).delete()
     return deleted
+
+
+def follower_by_unsubscribe(*, token: str) -> tuple[bool, DefectFollower | None]:
+    """Whether an unsubscribe link is genuine, and the follow it stops if it still exists."""
+    return notifications.unsubscribe_follower(token)
+
+
+@transaction.atomic
+def follow_unsubscribe(*, token: str) -> bool | None:
+    """Stop a follow by the link of one of its e-mails, without login.
+
+    None if the link is forged; False if the follow is gone already (a second click); True
+    if it was stopped now.
+    """
+    valid, follower = notifications.unsubscribe_follower(token)
+    if not valid:
+        return None
+    if follower is None:
+        return False
+    deleted, _rows = DefectFollower.objects.filter(pk=follower.pk).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -597,6 +597,7 @@ def _defects() -> None:
                 address=address,
                 photos=[],
                 email=f"melder{n}@example.org",
+                email_confirmed=True,  # demo reports are public
                 name=f"Melder {n}",
                 user=None,
                 language="de",

@@ -8,15 +8,27 @@ gets the receipt attached at send time (``receipt_attachments``).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from portal.i18n import language_normalise
 from portal.mail import AttachmentNotReady, absolute_url, mail_queue_template
 from portal.pdf import render_to_pdf
+from portal.tokens import token_hash
 from services import selectors
-from services.models import DEFECT_SERVICE_SLUG, Case, CaseEvent, DefectFollower, Draft, EventKind
+from services.models import (
+    DEFECT_SERVICE_SLUG,
+    Case,
+    CaseEvent,
+    DefectFollower,
+    DefectReport,
+    Draft,
+    EventKind,
+)
 
 CITIZEN_EVENTS: dict[str, str] = {
     EventKind.SUBMITTED: "submitted",
@@ -76,6 +88,9 @@ def event_notify(*, event: CaseEvent, access_token: str = "") -> bool:
     event = CaseEvent.objects.select_related("case__service", "case__department").get(pk=event.pk)
     if event.case.anonymised_at:
         return False
+    report = getattr(event.case, "defect", None)
+    if report is not None and report.published_at is None:
+        return False  # an address nobody confirmed gets nothing but the confirmation link
     queued = [_event_mail(event, access_token), *_follower_mails(event)]
     return any(email is not None for email in queued)
 
@@ -86,19 +101,95 @@ def _follower_mails(event: CaseEvent) -> list:
     report = getattr(case, "defect", None)
     if report is None or event.kind != EventKind.STATUS:
         return []
-    link = absolute_url(reverse("services:defect_detail", args=[case.reference]))
     return [
         mail_queue_template(
             key=f"services.event:{event.pk}:follower:{follower.pk}",
             to=follower.email,
             template=f"{TEMPLATES}/follow",
-            context={"report": report, "case": case, "event": event, "link": link},
+            context={
+                "report": report,
+                "case": case,
+                "event": event,
+                "link": _localised_url(
+                    follower.language, "services:defect_detail", [case.reference]
+                ),
+                "unsubscribe_link": unsubscribe_url(follower),
+            },
             language=follower.language,
         )
         for follower in report.followers.filter(confirmed_at__isnull=False).exclude(
             email=case.applicant_email
         )
     ]
+
+
+UNSUBSCRIBE_SALT = "services.defect-follower.unsubscribe"
+
+
+def _address_tag(email: str) -> str:
+    return token_hash(email.strip().lower())[:16]
+
+
+def unsubscribe_token(follower: DefectFollower) -> str:
+    """The secret of a follower's unsubscribe link: the follow's id and a hash of its address,
+    signed (no address in clear in a URL).
+
+    Signed rather than stored, so that every e-mail can carry it without keeping a secret in
+    clear; it names one follow, so a follow made anew needs the link of a newer e-mail.
+    """
+    return signing.dumps([follower.pk, _address_tag(follower.email)], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_follower(token: str) -> tuple[bool, DefectFollower | None]:
+    """Whether an unsubscribe link is genuine, and the follow it names if it still exists."""
+    try:
+        pk, tag = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False, None
+    if not isinstance(pk, int) or not isinstance(tag, str):
+        return False, None
+    follower = DefectFollower.objects.filter(pk=pk).first()
+    if follower is not None and _address_tag(follower.email) != tag:
+        follower = None  # another address behind a reused id: not this link's follow
+    return True, follower
+
+
+def _localised_url(language: str, name: str, args: list) -> str:
+    """An absolute link in the recipient's language (the URL prefix /en/ says it)."""
+    with translation.override(language_normalise(language)):
+        return absolute_url(reverse(name, args=args))
+
+
+def unsubscribe_url(follower: DefectFollower) -> str:
+    return _localised_url(
+        follower.language,
+        "services:defect_unfollow",
+        [follower.report.case.reference, unsubscribe_token(follower)],
+    )
+
+
+def report_confirmation_queue(*, report: DefectReport, token: str) -> None:
+    """Queue the e-mail with the link that confirms the reporter's address and publishes the
+    report. One e-mail per link: a new link (asked for again) is a new e-mail."""
+    case = report.case
+    hours = settings.DEFECT_CONFIRM_HOURS
+    mail_queue_template(
+        key=f"services.defect:{report.pk}:confirm:{token_hash(token)[:16]}",
+        to=case.applicant_email,
+        template=f"{TEMPLATES}/defect_confirm",
+        context={
+            "case": case,
+            "report": report,
+            "hours": hours,
+            "link": _localised_url(case.language, "services:defect_confirm", [token]),
+        },
+        language=case.language,
+    )
+
+
+def report_confirmation_key_prefix(report: DefectReport) -> str:
+    """The outbox key prefix of a report's confirmation e-mails (deleted with the report)."""
+    return f"services.defect:{report.pk}:confirm:"
 
 
 def follow_confirmation_queue(*, follower: DefectFollower, token: str) -> None:

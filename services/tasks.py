@@ -27,3 +27,10 @@ def anonymise_expired_cases() -> int:
 def purge_expired_drafts() -> int:
     # Idempotent: a deleted draft is gone; each deletion re-checks its age under a row lock.
     return services.drafts_purge_expired()
+
+
+@shared_task
+def purge_unconfirmed_reports() -> int:
+    # Idempotent: a removed report is gone and an anonymised one no longer matches; each is
+    # checked again under a row lock.
+    return defects.reports_purge_unconfirmed()

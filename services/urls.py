@@ -35,7 +35,18 @@ urlpatterns = [
     path("maengel/melden/", defect_views.defect_report, name="defect_report"),
     path("maengel/karte.json", defect_views.defect_geojson, name="defect_geojson"),
     path("maengel/in-der-naehe.json", defect_views.defect_nearby, name="defect_nearby"),
+    path("maengel/bestaetigen/<str:token>/", defect_views.defect_confirm, name="defect_confirm"),
     path("maengel/<str:reference>/", defect_views.defect_detail, name="defect_detail"),
+    path(
+        "maengel/<str:reference>/bitte-bestaetigen/",
+        defect_views.defect_pending,
+        name="defect_pending",
+    ),
+    path(
+        "maengel/<str:reference>/abbestellen/<str:token>/",
+        defect_views.defect_unfollow,
+        name="defect_unfollow",
+    ),
     path("maengel/<str:reference>/folgen/", defect_views.defect_follow, name="defect_follow"),
     path(
         "maengel/<str:reference>/folgen/<str:token>/",

@@ -187,6 +187,7 @@ class EventKind(models.TextChoices):
     PUBLIC_NOTE = "public_note", _("Public note changed")
     PHOTO_RELEASED = "photo_released", _("Photo released")
     DUPLICATE = "duplicate", _("Marked as duplicate")
+    PUBLISHED = "published", _("E-mail address confirmed, published")
 
 
 class CaseEvent(models.Model):

@@ -100,6 +100,12 @@ class DefectReport(models.Model):
     )
     reopen_requested_at = models.DateTimeField(_("reopening requested"), null=True, blank=True)
     open311_token = models.CharField(max_length=40, blank=True, db_index=True)
+    # A report whose e-mail address nobody has verified is stored, and routed to its office,
+    # but shown nowhere public until the reporter opens the link of its e-mail (double
+    # opt-in). ``confirmation_hash`` is the hash of that link's secret; it stays after the
+    # confirmation so that a second click can say "already confirmed".
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    confirmation_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-case__submitted_at"]

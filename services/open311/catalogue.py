@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from services.models import (
@@ -113,9 +113,11 @@ def today():
 
 
 def visible_requests():
-    """Requests the API shows: defect reports (public) and cases of anonymous services."""
+    """Requests the API shows: defect reports (public: their address is confirmed) and cases
+    of anonymous services."""
     return (
         Case.objects.filter(anonymised_at__isnull=True)
+        .filter(Q(defect__isnull=True) | Q(defect__published_at__isnull=False))
         .exclude(status="withdrawn")
         .filter(service__login_level=LoginLevel.ANONYMOUS)
         .select_related("service", "department", "defect")

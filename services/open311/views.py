@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import ratelimit
 from portal.api import ApplicationError
+from portal.i18n import language_normalise
 from services import defects
 from services import services as case_services
 from services.models import OPEN_STATUSES, DefectCategory, DefectReport
@@ -185,12 +186,16 @@ def request_detail(request, reference: str, *, fmt: str):
 
 @open311_view(["GET"])
 def token_detail(request, token: str, *, fmt: str):
-    report = DefectReport.objects.filter(open311_token=token).select_related("case").first()
+    report = (
+        DefectReport.objects.filter(open311_token=token, case__anonymised_at__isnull=True)
+        .select_related("case")
+        .first()
+    )
     if report is None or not token:
         raise Open311Error(404, _("token {token} was not found.").format(token=token))
-    return respond(
-        fmt, "service_requests", [{"service_request_id": report.case.reference, "token": token}]
-    )
+    # No id while the reporter's address is unconfirmed: the request is not public yet.
+    reference = report.case.reference if report.published_at is not None else None
+    return respond(fmt, "service_requests", [{"service_request_id": reference, "token": token}])
 
 
 def _create(request, fmt: str) -> HttpResponse:
@@ -219,6 +224,10 @@ def _create(request, fmt: str) -> HttpResponse:
                 n=NAME_MAX_LENGTH
             ),
         )
+    # The language of the reporter's e-mails: Open311 has no field for it; "locale" is what
+    # several clients send, else the client's Accept-Language.
+    language = language_normalise(post.get("locale", "") or translation.get_language())
+    report = None
     try:
         if code.startswith(DEFECT_PREFIX):
             category = code[len(DEFECT_PREFIX) :]
@@ -238,21 +247,28 @@ def _create(request, fmt: str) -> HttpResponse:
                 email=email,
                 name=name,
                 user=None,
-                language="de",
+                language=language,
             )
-            reference = report.case.reference
         else:
             reference = _create_case(code, post, name, email)
     except ApplicationError as exc:
         raise Open311Error(400, exc.message) from exc
     except ValidationError as exc:  # a model's own check the parsing above did not foresee
         raise Open311Error(400, exc.messages[0]) from exc
-    return respond(
-        fmt,
-        "service_requests",
-        [{"service_request_id": reference, "service_notice": None, "account_id": None}],
-        status=201,
-    )
+    if report is not None:
+        # The key names the partner app, not the citizen: the address it passes on is
+        # confirmed like any other before the report is public. Until then the spec's token
+        # stands in for the id (GET tokens/<token> gives the id once it is public).
+        with translation.override(language):
+            notice = _(
+                "We have sent an e-mail to confirm the address. The report is published and"
+                " gets its service_request_id once the link in it is opened (within {hours}"
+                " hours)."
+            ).format(hours=settings.DEFECT_CONFIRM_HOURS)
+        entry = {"token": report.open311_token, "service_notice": notice, "account_id": None}
+    else:
+        entry = {"service_request_id": reference, "service_notice": None, "account_id": None}
+    return respond(fmt, "service_requests", [entry], status=201)
 
 
 def _create_case(code: str, post, name: str, email: str) -> str:

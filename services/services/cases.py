@@ -73,12 +73,14 @@ def case_submit(
     language: str,
     consent: bool,
     department: Department | None = None,
+    notify: bool = True,
 ) -> tuple[Case, str]:
     """Turn a complete draft into a case. Returns the case and a secret link token for it.
 
     ``department`` overrides the service's department (the Mängelmelder routes by category).
     In the same transaction: the first event, the receipt job and the confirmation e-mail
-    (which carries the receipt PDF once it is built).
+    (which carries the receipt PDF once it is built). ``notify=False`` leaves that e-mail to
+    the caller (a defect report whose address is not confirmed yet gets it on confirmation).
     """
     if not consent:
         raise ApplicationError(_("Please agree to the processing of your data."))
@@ -124,7 +126,8 @@ def case_submit(
         )
         draft.delete()
         job_enqueue(RECEIPT_TASK, case.pk)  # before the e-mail, which attaches the receipt
-        notifications.event_notify(event=event, access_token="" if case.applicant_id else token)
+        if notify:
+            notifications.event_notify(event=event, access_token="" if case.applicant_id else token)
     return case, token
 
 
@@ -139,6 +142,7 @@ def case_submit_answers(
     department: Department | None = None,
     files: dict | None = None,
     allowed: list[str] | None = None,
+    notify: bool = True,
 ) -> tuple[Case, str]:
     """File a case from answers validated elsewhere (the defect form, Open311): the same
     path as the web form, through a complete draft and ``case_submit``."""
@@ -158,6 +162,7 @@ def case_submit_answers(
             language=language,
             consent=True,
             department=department,
+            notify=notify,
         )
 
 

@@ -6,9 +6,9 @@ from django.contrib.auth.models import Permission
 
 from services import defects
 from services.models import DefectReport
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, tab_to
 from tests.factories import PASSWORD
-from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME
+from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME, report_confirmation_link
 from tests.services.test_filing import jpeg_with_gps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,8 +40,32 @@ def test_a_citizen_reports_a_defect_by_map_click_and_sees_it_closed(
 
     found = DefectReport.objects.get()
     assert found.latitude is not None
-    assert found.case.reference in page.inner_text("main")
     assert found.case.attachments.count() == 1
+    # Not public before the address is confirmed: the reporter is told so and can get the
+    # e-mail again (its link then replaces the first one's).
+    main = page.inner_text("main")
+    assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in main
+    assert found.case.reference in main
+    assert page.watch.axe_violations() == []
+    page.goto("/services/maengel/")
+    assert found.case.reference not in page.content()
+    page.go_back()
+    page.click("button:has-text('E-Mail noch einmal senden')")
+    page.wait_for_load_state()
+    assert "Wir haben die E-Mail noch einmal gesendet" in page.inner_text("main")
+
+    # The link of the newest e-mail, read from the outbox table, and its one button.
+    page.goto(report_confirmation_link(found.case.reference))
+    assert "Bestätigen und veröffentlichen" in page.inner_text("main")
+    assert page.watch.axe_violations() == []
+    page.click("button:has-text('Bestätigen und veröffentlichen')")
+    page.wait_for_load_state()
+    assert f"Ihre Meldung {found.case.reference} ist jetzt öffentlich" in page.inner_text("main")
+    assert page.watch.axe_violations() == []
+    page.go_back()
+    page.reload()
+    assert "Dieser Link wurde bereits verwendet" in page.inner_text("main")
+    assert page.watch.axe_violations() == []
 
     page.goto("/services/maengel/")
     page.wait_for_load_state("networkidle")
@@ -92,4 +116,40 @@ def test_a_neighbour_follows_a_report_and_confirms_by_the_link(page, live_server
 
     assert "Sie werden per E-Mail informiert" in page.inner_text("main")
     assert found.followers.get(email="nachbar@example.org").confirmed_at is not None
+    assert page.watch.console_errors == []
+
+
+def test_a_follower_stops_the_emails_with_the_link_of_one_by_keyboard(
+    page, live_server, defect_service, case_worker
+):
+    import re
+
+    from portal.models import OutgoingEmail
+    from services import services
+    from tests.services.test_defects import report
+
+    found = report()
+    found.case.department.members.add(case_worker)
+    from services.models import DefectFollower
+
+    DefectFollower.objects.create(
+        report=found,
+        email="nachbar@example.org",
+        language="en",
+        confirmed_at=found.case.submitted_at,
+    )
+    services.case_transition(case=found.case, actor=case_worker, to_status="in_progress")
+    update = OutgoingEmail.objects.get(to=["nachbar@example.org"])
+    link = re.search(r"https?://[^/\s]+(/\S+/abbestellen/\S+/)", update.body).group(1)
+
+    page.goto(link)
+    assert link.startswith("/en/")  # the follower's language
+    assert page.watch.axe_violations() == []
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    assert "you will receive no more e-mails about this report" in page.inner_text("main")
+    assert not DefectFollower.objects.filter(email="nachbar@example.org").exists()
+    assert page.watch.axe_violations() == []
     assert page.watch.console_errors == []

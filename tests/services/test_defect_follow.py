@@ -1,5 +1,6 @@
 """Following a defect report: double opt-in, expiry and the limit on confirmation e-mails."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -105,3 +106,60 @@ def test_one_address_gets_at_most_five_confirmation_mails_an_hour(defect_service
     assert "Zu viele Anfragen" in response.content.decode()
     assert 'value="opfer@example.org"' in response.content.decode()
     assert OutgoingEmail.objects.filter(to=["opfer@example.org"]).count() == 5
+
+
+def unsubscribe_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+/abbestellen/\S+/)", message.body).group(1)
+
+
+def test_a_follow_hears_of_changes_only_once_confirmed_and_stops_with_the_link_of_a_mail(
+    defect_service, client, case_worker, django_capture_on_commit_callbacks
+):
+    found = report()
+    found.case.department.members.add(case_worker)
+    follow(client, found)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(case=found.case, actor=case_worker, to_status="in_progress")
+    assert not OutgoingEmail.objects.filter(to=["nachbar@example.org"], key__contains=":follower:")
+
+    Client().post(confirmation_link(OutgoingEmail.objects.get(to=["nachbar@example.org"])))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(case=found.case, actor=case_worker, to_status="waiting")
+    [update] = OutgoingEmail.objects.filter(to=["nachbar@example.org"], key__contains=":follower:")
+    link = unsubscribe_link(update)
+
+    scanner = Client().get(link)  # opening the link asks, so a mail scanner stops nothing
+    assert "E-Mails abbestellen" in scanner.content.decode()
+    assert DefectFollower.objects.filter(email="nachbar@example.org").exists()
+    done = Client().post(link)  # no login needed
+    assert "Sie erhalten keine E-Mails mehr zu dieser Meldung" in done.content.decode()
+    assert not DefectFollower.objects.filter(email="nachbar@example.org").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(case=found.case, actor=case_worker, to_status="in_progress")
+    assert (
+        OutgoingEmail.objects.filter(to=["nachbar@example.org"], key__contains=":follower:").count()
+        == 1
+    )
+    again = Client().post(link)
+    assert again.status_code == 200
+    assert "Sie folgen dieser Meldung nicht mehr" in again.content.decode()
+    assert DefectFollower.objects.filter(email=REPORTER_EMAIL).exists()  # only that follow went
+
+
+def test_a_forged_or_foreign_unsubscribe_link_stops_nothing(defect_service, client):
+    found, other = report(), report(latitude=51.56, email="zweite@example.org")
+    reporter = DefectFollower.objects.get(report=found, email=REPORTER_EMAIL)
+    from services import notifications
+
+    token = notifications.unsubscribe_token(reporter)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+
+    assert (
+        client.post(f"/services/maengel/{found.case.reference}/abbestellen/{forged}/").status_code
+        == 404
+    )
+    assert (
+        client.post(f"/services/maengel/{other.case.reference}/abbestellen/{token}/").status_code
+        == 404
+    )
+    assert DefectFollower.objects.filter(pk=reporter.pk).exists()

@@ -21,6 +21,18 @@ def confirmation_link(message) -> str:
     return re.search(r"https?://[^/\s]+(/\S+/folgen/\S+/)", message.body).group(1)
 
 
+def report_confirmation_link(reference: str) -> str:
+    """The path of the link in the newest e-mail that asks to confirm report ``reference``."""
+    message = OutgoingEmail.objects.filter(subject__contains=reference, key__contains=":confirm:")
+    body = message.latest("pk").body
+    return re.search(r"https?://[^/\s]+(/\S*maengel/bestaetigen/\S+/)", body).group(1)
+
+
+def confirm_report(client, reference: str):
+    """Open the confirmation link of report ``reference`` and press its button."""
+    return client.post(report_confirmation_link(reference))
+
+
 pytestmark = pytest.mark.django_db
 
 REPORTER_NAME = "Ronja Räuber"
@@ -39,6 +51,9 @@ def report(**overrides) -> DefectReport:
         "name": REPORTER_NAME,
         "user": None,
         "language": "de",
+        # Most tests here are about a public report: its address counts as confirmed. The
+        # double opt-in itself is tested in test_defect_confirmation.py.
+        "email_confirmed": True,
     }
     data.update(overrides)
     return defects.report_submit(**data)
@@ -61,11 +76,12 @@ def test_a_report_is_a_case_routed_by_its_category(defect_service, client):
     )
 
     found = DefectReport.objects.get()
-    assert response["Location"] == f"/services/maengel/{found.case.reference}/"
+    assert response["Location"] == f"/services/maengel/{found.case.reference}/bitte-bestaetigen/"
     assert found.case.service.slug == "maengelmelder"
     assert found.case.department == DefectRoute.objects.get(category="dumping").department
     assert found.case.applicant_email == REPORTER_EMAIL
     assert found.case.attachments.count() == 1
+    assert confirm_report(client, found.case.reference)["Location"] == found.get_absolute_url()
     assert list(found.followers.values_list("email", flat=True)) == [REPORTER_EMAIL]
 
 

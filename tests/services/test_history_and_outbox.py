@@ -26,7 +26,7 @@ from services.models import (
 )
 from tests.factories import UserFactory
 from tests.services.factories import CaseFactory, ServiceFactory
-from tests.services.test_defects import REPORTER_EMAIL, jpeg_with_gps, report
+from tests.services.test_defects import REPORTER_EMAIL, confirm_report, jpeg_with_gps, report
 
 pytestmark = pytest.mark.django_db
 
@@ -240,10 +240,10 @@ def test_open311_defect_post_is_routed_and_followed_like_a_web_report(
             },
         )
 
-    found = DefectReport.objects.get(case__reference=response.json()[0]["service_request_id"])
+    found = DefectReport.objects.get(open311_token=response.json()[0]["token"])
     assert found.case.department == web.case.department
     assert list(found.case.events.values_list("kind", flat=True)) == [EventKind.SUBMITTED]
+    assert confirm_report(client, found.case.reference).status_code == 302
     assert list(found.followers.values_list("email", flat=True)) == [REPORTER_EMAIL]
-    assert OutgoingEmail.objects.filter(
-        key=f"services.event:{found.case.events.get().pk}:applicant"
-    )
+    submitted = found.case.events.get(kind=EventKind.SUBMITTED)
+    assert OutgoingEmail.objects.filter(key=f"services.event:{submitted.pk}:applicant")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from services import defects, services
 from services.models import Case, DefectReport
-from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME, report
+from tests.services.test_defects import REPORTER_EMAIL, REPORTER_NAME, confirm_report, report
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -91,9 +91,11 @@ def test_posting_a_defect_creates_a_report_and_its_request_is_readable(client, a
     )
 
     assert response.status_code == 201
-    reference = response.json()[0]["service_request_id"]
-    found = DefectReport.objects.get(case__reference=reference)
+    token = response.json()[0]["token"]
+    found = DefectReport.objects.get(open311_token=token)
+    reference = found.case.reference
     assert found.category == "light"
+    confirm_report(client, reference)
     detail = client.get(f"{BASE}/requests/{reference}.json").json()[0]
     assert detail["status"] == "open"
     assert detail["service_code"] == "maengel-light"

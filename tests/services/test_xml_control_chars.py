@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from portal.text import clean_text
 from services import services
 from services.models import Case, DefectReport
-from tests.services.test_defects import REPORTER_EMAIL, report
+from tests.services.test_defects import REPORTER_EMAIL, confirm_report, report
 
 pytestmark = pytest.mark.django_db
 # A lone surrogate cannot travel in UTF-8 over HTTP; clean_text removes it all the same.
@@ -49,6 +49,7 @@ def test_a_report_from_the_web_form_is_stored_clean(client, defect_service):
 
     assert response.status_code == 302
     found = DefectReport.objects.get()
+    confirm_report(client, found.case.reference)
     assert found.description == CLEAN
     assert found.address == "Marktplatz"
     assert found.case.applicant_name == "Ronja Räuber"
@@ -74,6 +75,7 @@ def test_a_report_from_open311_is_stored_clean(client, defect_service):
 
     assert response.status_code == 201
     found = DefectReport.objects.get()
+    confirm_report(client, found.case.reference)
     assert found.description == CLEAN
     assert found.address == "Marktplatz"
     assert found.case.applicant_name == "Ronja"

@@ -56,8 +56,8 @@ demo: migrate ## Load the demo data (idempotent)
 	$(MANAGE) load_demo
 
 .PHONY: run
-run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
-	$(MANAGE) runserver 127.0.0.1:8000
+run: demo ## Install, migrate, load demo data, serve on http://127.0.0.1:8000 with a worker and beat
+	$(MANAGE) rundev 127.0.0.1:8000
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff, mypy, the import contracts and the migrations check

@@ -1,7 +1,8 @@
 """Settings of the Castrop-Rauxel portal, read from the environment.
 
 With no environment at all this runs a development site: SQLite in ``var/``,
-Celery tasks executed in-process, e-mail printed to the console, DEBUG on.
+Celery tasks executed in-process (`make run` adds a worker and beat: `manage.py rundev`),
+e-mail printed to the console, DEBUG on.
 Production differs only by environment variables (see README.md).
 """
 
@@ -113,6 +114,17 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transaction boundaries live in services.py
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` writes from two processes (web and worker). WAL lets readers read while one
+    # writes; BEGIN IMMEDIATE takes the write lock when a transaction starts, so a writer waits
+    # (up to the timeout) instead of failing half-way with "database is locked" when it upgrades.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT_SECONDS", default=20),
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -140,11 +152,15 @@ CACHES["tiles"] = {
 }
 
 # --- Celery -------------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Production: Redis. `make run` (manage.py rundev) sets CELERY_BROKER_URL=filesystem:// for its
+# web server and its worker: messages are files in CELERY_BROKER_FOLDER, no Redis needed.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None  # tasks write their results to the database themselves
 # Without a broker, tasks run in-process. Tests run them eagerly too, except the tests that
-# start a real worker against Redis (they enqueue through the broker explicitly).
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+# start a real worker (they enqueue through the broker explicitly).
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL.startswith("memory://") or TESTING
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a killed worker loses none
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -154,7 +170,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=180)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+            "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+            "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+            "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+            "store_processed": False,
+        }
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE = {
@@ -427,6 +456,7 @@ if TESTING:
 # --- Smart City ---------------------------------------------------------------------------------
 SMARTCITY_RAW_RETENTION_DAYS = env_int("SMARTCITY_RAW_RETENTION_DAYS", default=400)
 SMARTCITY_OFFLINE_MINUTES = env_int("SMARTCITY_OFFLINE_MINUTES", default=15)
+SMARTCITY_OFFLINE_CHECK_SECONDS = env_int("SMARTCITY_OFFLINE_CHECK_SECONDS", default=60)
 SMARTCITY_MAX_BATCH = env_int("SMARTCITY_MAX_BATCH", default=5000)
 SMARTCITY_BATCH_LEASE_SECONDS = env_int("SMARTCITY_BATCH_LEASE_SECONDS", default=300)
 SMARTCITY_REQUEUE_AFTER_SECONDS = env_int("SMARTCITY_REQUEUE_AFTER_SECONDS", default=180)
@@ -444,7 +474,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
         "smartcity-detect-offline-poles": {
             "task": "smartcity.tasks.detect_offline_poles",
-            "schedule": 60.0,
+            "schedule": float(SMARTCITY_OFFLINE_CHECK_SECONDS),
         },
         "smartcity-notify-alarms": {"task": "smartcity.tasks.notify_alarms", "schedule": 60.0},
         "smartcity-purge-raw-readings": {

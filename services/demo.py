@@ -441,6 +441,16 @@ SERVICES = [
 ]
 
 
+# The federal keys (LeiKa/FIM Leistungsschlüssel, as in the Bundesportal's
+# verwaltung.bund.de/leistungsverzeichnis) of the demo services that have one we verified.
+# The others stay empty rather than carry a guessed key.
+LEIKA_KEYS = {
+    "bewohnerparkausweis": "99108001001000",  # Parkausweis für Bewohner beantragen
+    "hundeanmeldung": "99102013104000",  # Hundesteuer Anmeldung
+    "gewerbeanmeldung": "99050012104000",  # Gewerbe anmelden
+}
+
+
 @transaction.atomic
 def load(*, stdout) -> None:
     categories = {}
@@ -476,8 +486,12 @@ def load(*, stdout) -> None:
                 "fees": fees,
                 "processing_days": days,
                 "login_level": level,
+                "leika_key": LEIKA_KEYS.get(slug, ""),
             },
         )
+        if slug in LEIKA_KEYS and not service.leika_key:  # a demo loaded before the keys
+            service.leika_key = LEIKA_KEYS[slug]
+            service.save(update_fields=["leika_key"])
         if was_created or not service.form_steps.exists():
             _form(service, steps)
             services.form_publish(service=service, user=None)

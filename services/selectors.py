@@ -99,8 +99,9 @@ def missing_answers(*, form_version, answers: dict, files: set[str], language: s
     return missing
 
 
-def catalogue(*, query: str = "") -> list[ServiceCategory]:
-    services = Service.objects.select_related("department").order_by("name")
+def catalogue(*, user, query: str = "") -> list[ServiceCategory]:
+    """The catalogue as ``user`` may see it (offline services for staff only), by category."""
+    services = Service.objects.visible_to(user).select_related("department").order_by("name")
     if query:
         terms = query.split()
         for term in terms:

@@ -31,7 +31,7 @@ from services.models import DEFECT_SERVICE_SLUG, Attachment, Case, CaseStatus, D
 def index(request):
     form = CatalogueSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    categories = selectors.catalogue(query=query)
+    categories = selectors.catalogue(user=request.user, query=query)
     return render(
         request,
         "services/index.html",
@@ -41,6 +41,9 @@ def index(request):
 
 def detail(request, slug: str):
     service = get_object_or_404(Service.objects.select_related("department", "category"), slug=slug)
+    if not Service.objects.visible_to(request.user).filter(pk=service.pk).exists():
+        # A direct link to a service taken offline: say so, instead of a bare "not found".
+        return render(request, "services/offline.html", {"service": service}, status=404)
     if service.slug == DEFECT_SERVICE_SLUG:
         return redirect("services:defect_index")
     return render(

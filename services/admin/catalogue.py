@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,12 +47,48 @@ class FormVersionInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(HistoryAdmin):
-    list_display = ["name", "category", "department", "login_level", "is_online", "form_version"]
-    list_filter = ["category", "department", "login_level", "is_online"]
+    list_display = [
+        "name",
+        "category",
+        "department",
+        "login_level",
+        "is_online",
+        "is_published",
+        "form_version",
+    ]
+    list_filter = ["category", "department", "login_level", "is_online", "is_published"]
     search_fields = ["name", "summary", "search_terms", "leika_key"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FormStepInline, FormVersionInline]
     actions = ["publish_forms"]
+
+    # Deleting: a service nobody filed a case for goes with its form versions (which protect
+    # the cases, not the service); one with cases gets a message that suggests taking it offline.
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, _protected = super().get_deleted_objects(
+            objs, request
+        )
+        protected = []
+        for service in objs:
+            blocker = services.service_delete_blocker(service=service)
+            if blocker:
+                protected.append(blocker)
+            else:
+                versions = list(service.form_versions.all())
+                to_delete += [f"{capfirst(FormVersion._meta.verbose_name)}: {v}" for v in versions]
+                if versions:
+                    model_count[FormVersion._meta.verbose_name_plural] = len(versions)
+        if protected:  # the explanation, not a list of rights to delete the cases
+            perms_needed = set()
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.service_delete(service=obj)
+
+    def delete_queryset(self, request, queryset):
+        for service in queryset:
+            services.service_delete(service=service)
 
     @admin.display(description=_("form version"))
     def form_version(self, obj):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import Department
+from portal.roles import is_staff_member
 
 
 class LoginLevel(models.TextChoices):
@@ -32,6 +33,14 @@ class ServiceCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceQuerySet:
+        """Citizens see published services only; staff see every service (offline ones too)."""
+        if is_staff_member(user):
+            return self
+        return self.filter(is_published=True)
 
 
 class Service(models.Model):
@@ -76,6 +85,15 @@ class Service(models.Model):
         default=True,
         help_text=_("Only services with a published form can be applied for online."),
     )
+    is_published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_(
+            "Untick to take the service offline: citizens no longer find it in the catalogue or "
+            "its search, its page says that it is offline and nobody can start an application. "
+            "Staff still see it; filed cases are not affected."
+        ),
+    )
     retention_days = models.PositiveIntegerField(
         _("retention period in days"),
         default=365 * 3,
@@ -85,6 +103,8 @@ class Service(models.Model):
         _("search terms"), max_length=300, blank=True, help_text=_("Synonyms citizens search for.")
     )
     history = HistoricalRecords()
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -32,7 +32,10 @@ DATATYPES = {
 def api_services():
     return (
         Service.objects.filter(
-            login_level=LoginLevel.ANONYMOUS, is_online=True, form_versions__isnull=False
+            login_level=LoginLevel.ANONYMOUS,
+            is_online=True,
+            is_published=True,
+            form_versions__isnull=False,
         )
         .exclude(slug=DEFECT_SERVICE_SLUG)
         .distinct()

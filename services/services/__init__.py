@@ -18,7 +18,7 @@ from services.services.cases import (
     case_withdraw,
     is_case_staff,
 )
-from services.services.catalogue import form_publish
+from services.services.catalogue import form_publish, service_delete, service_delete_blocker
 from services.services.drafts import (
     draft_prefilled,
     draft_save_step,
@@ -61,4 +61,6 @@ __all__ = [
     "keys_revoke",
     "message_send",
     "personal_data_delete",
+    "service_delete",
+    "service_delete_blocker",
 ]

@@ -90,6 +90,10 @@ def case_submit(
             .select_related("service", "form_version")
             .get(pk=draft.pk)
         )
+        if not draft.service.is_published:  # taken offline while the draft was open
+            raise ApplicationError(
+                _("This service is offline. Please contact the responsible office.")
+            )
         missing = selectors.missing_answers(
             form_version=draft.form_version,
             answers=draft.answers,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.api import ApplicationError
 from portal.audit import audit_record
 from portal.models import User
-from services.models import FieldType, FormVersion, Service
+from services.models import Attachment, FieldType, FormVersion, Service
+from services.services.attachments import attachments_delete
 
 
 def _form_schema(service: Service) -> dict:
@@ -106,3 +108,31 @@ def form_publish(*, service: Service, user: User | None) -> FormVersion:
     version.save()
     audit_record(actor=user, obj=service, message=f"Published form version {version.number}.")
     return version
+
+
+def service_delete_blocker(*, service: Service) -> str | None:
+    """Why ``service`` cannot be deleted (cases were filed for it), or None if it can."""
+    cases = service.cases.count()
+    if not cases:
+        return None
+    return ngettext(
+        "“{service}” cannot be deleted: {n} case was filed for it and keeps its form version. "
+        "Take the service offline instead (untick “published”): citizens then no longer see it.",
+        "“{service}” cannot be deleted: {n} cases were filed for it and keep their form "
+        "versions. Take the service offline instead (untick “published”): citizens then no "
+        "longer see it.",
+        cases,
+    ).format(service=service.name, n=cases)
+
+
+@transaction.atomic
+def service_delete(*, service: Service) -> None:
+    """Delete a service nobody filed a case for, with its form versions, steps and drafts."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    blocker = service_delete_blocker(service=service)
+    if blocker:
+        raise ApplicationError(blocker)
+    attachments_delete(attachments=Attachment.objects.filter(draft__service=service))
+    service.drafts.all().delete()
+    service.form_versions.all().delete()
+    service.delete()

@@ -19,6 +19,8 @@ from services.services.attachments import attachment_store, attachments_delete
 @transaction.atomic
 def draft_start(*, service: Service, user: User | None, email: str = "") -> tuple[Draft, str]:
     """Open a draft for the service's current form. Returns the draft and its secret token."""
+    if not service.is_published:
+        raise ApplicationError(_("This service is offline. Please contact the responsible office."))
     if not service.is_online or service.current_form is None:
         raise ApplicationError(_("This service cannot be applied for online."))
     if user is None and not service.accepts_anonymous:
@@ -49,6 +51,8 @@ def draft_prefilled(
     """A complete draft from answers gathered elsewhere (the defect form, Open311), ready for
     ``case_submit``. Its token is never handed out: only its owner or the filing uses it."""
     form_version = service.current_form
+    if not service.is_published:
+        raise ApplicationError(_("This service is offline. Please contact the responsible office."))
     if not service.is_online or form_version is None:
         raise ApplicationError(_("This service cannot be applied for online."))
     draft = Draft(

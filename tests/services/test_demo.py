@@ -49,3 +49,16 @@ def test_the_demo_moderator_and_operator_reach_their_pages_with_the_demo_second_
     ]:
         client.force_login(User.objects.get(email=email))
         assert client.get(page).status_code == 200, email
+
+
+def test_the_demo_services_show_their_federal_leika_keys(client, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    for slug, key in [
+        ("gewerbeanmeldung", "99050012104000"),
+        ("hundeanmeldung", "99102013104000"),
+        ("bewohnerparkausweis", "99108001001000"),
+    ]:
+        page = client.get(f"/services/{slug}/").content.decode()
+        assert "LeiKa-Schlüssel" in page
+        assert key in page

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from participation import services
+from participation import demo_en, services
 from participation.models import (
     Comment,
     CommentStatus,
@@ -530,6 +530,7 @@ def load(stdout) -> None:
         _survey(process)
         _participation(process, document, fields, people, moderator)
         _projects(fields, process)
+        demo_en.apply()
     stdout.write(
         "Participation: concept, process, survey, proposals and projects loaded.\n"
         f"  Moderator: moderation@example.org / {DEMO_PASSWORD}\n"

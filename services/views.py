@@ -40,7 +40,9 @@ def index(request):
 
 
 def detail(request, slug: str):
-    service = get_object_or_404(Service.objects.select_related("department", "category"), slug=slug)
+    service: Service = get_object_or_404(
+        Service.objects.select_related("department", "category"), slug=slug
+    )
     if service.slug == DEFECT_SERVICE_SLUG:
         return redirect("services:defect_index")
     return render(

@@ -7,13 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.api import ApplicationError
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, TranslatedHistoryAdmin
 from services import services
 from services.models import FormField, FormStep, FormVersion, Service, ServiceCategory
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(HistoryAdmin):
+class ServiceCategoryAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -45,10 +45,18 @@ class FormVersionInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(HistoryAdmin):
+class ServiceAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "category", "department", "login_level", "is_online", "form_version"]
     list_filter = ["category", "department", "login_level", "is_online"]
-    search_fields = ["name", "summary", "search_terms", "leika_key"]
+    search_fields = [
+        "name_de",
+        "name_en",
+        "summary_de",
+        "summary_en",
+        "search_terms_de",
+        "search_terms_en",
+        "leika_key",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FormStepInline, FormVersionInline]
     actions = ["publish_forms"]

@@ -34,7 +34,11 @@ from participation.models import (
     default_permissions,
 )
 from portal.api import ApplicationError
-from portal.audit import HistoryAdmin
+from portal.audit import (
+    TranslatedAdmin,
+    TranslatedHistoryAdmin,
+    TranslatedStackedInline,
+)
 from smartcity import selectors as smartcity_selectors
 
 # One labelled input per date and time (the admin's split widget leaves its halves unlabelled).
@@ -46,25 +50,25 @@ ONE_DATETIME_INPUT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 }
 
 
-class GoalInline(admin.StackedInline):
+class GoalInline(TranslatedStackedInline):
     model = StrategicGoal
     extra = 0
-    fields = ["code", "slug", "title", "title_en"]
+    fields = ["code", "slug", "title", "description"]
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(HistoryAdmin):
-    list_display = ["order", "name", "name_en"]
-    list_display_links = ["name"]
+class FieldOfActionAdmin(TranslatedHistoryAdmin):
+    list_display = ["order", "name_de", "name_en"]
+    list_display_links = ["name_de"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [GoalInline]
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(HistoryAdmin):
+class StrategicGoalAdmin(TranslatedHistoryAdmin):
     list_display = ["code", "title", "field"]
     list_filter = ["field"]
-    search_fields = ["title", "description"]
+    search_fields = ["title_de", "title_en", "description_de", "description_en"]
 
 
 class DraftSectionInline(admin.StackedInline):
@@ -86,7 +90,7 @@ class DraftSectionInline(admin.StackedInline):
 
 
 @admin.register(ConceptDocument)
-class ConceptDocumentAdmin(admin.ModelAdmin):
+class ConceptDocumentAdmin(TranslatedAdmin):
     list_display = ["title", "latest_version"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DraftSectionInline]
@@ -218,7 +222,7 @@ class PhaseForm(forms.ModelForm):
         return cleaned
 
 
-class PhaseInline(admin.StackedInline):
+class PhaseInline(TranslatedStackedInline):
     model = Phase
     form = PhaseForm
     extra = 0
@@ -242,20 +246,20 @@ class PhaseInline(admin.StackedInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(HistoryAdmin):
+class ProcessAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "slug", "moderation", "support_threshold"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslatedStackedInline):
     model = Question
     extra = 0
     fields = [("order", "kind", "required"), "text", "choices"]
 
 
 @admin.register(Survey)
-class SurveyAdmin(HistoryAdmin):
+class SurveyAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "process", "by_token"]
     inlines = [QuestionInline]
 
@@ -369,12 +373,12 @@ class ProposalAdmin(admin.ModelAdmin):
                 )
 
 
-class MilestoneInline(admin.StackedInline):
+class MilestoneInline(TranslatedStackedInline):
     model = Milestone
     extra = 0
 
 
-class ProjectUpdateInline(admin.StackedInline):
+class ProjectUpdateInline(TranslatedStackedInline):
     model = ProjectUpdate
     extra = 0
     formfield_overrides = ONE_DATETIME_INPUT
@@ -427,11 +431,11 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(TranslatedAdmin):
     form = ProjectAdminForm
     list_display = ["title", "field_of_action", "status", "progress", "responsible_office"]
     list_filter = ["status", "field_of_action"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title_de", "title_en", "summary_de", "summary_en"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["proposal"]
     inlines = [MilestoneInline, ProjectUpdateInline]

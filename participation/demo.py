@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from participation import services
+from participation import demo_en, services
 from participation.models import (
     Comment,
     CommentStatus,
@@ -635,6 +635,7 @@ def load(stdout) -> None:
         _participation(process, document, fields, people, moderator)
         _projects(fields, process)
         _budget_process(people, fields)
+        demo_en.apply()
     stdout.write(
         "Participation: concept, two processes, survey, proposals and projects loaded.\n"
         f"  Moderator: moderation@example.org / {DEMO_PASSWORD}\n"

@@ -90,7 +90,7 @@ class SurveyForm(forms.Form):
         self.questions = questions
         for q in questions:
             label, required = q.text, q.required
-            choices = [(c, c) for c in q.choice_list]
+            choices = q.choice_labels
             field: forms.Field
             if q.kind == QuestionKind.SINGLE:
                 field = forms.ChoiceField(

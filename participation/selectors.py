@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from participation import rules
 from participation.contributions import user_contributions  # noqa: F401 (the portal asks here)
@@ -422,6 +423,7 @@ def survey_results(*, survey: Survey) -> dict:
             continue
         if q.kind == "scale":
             labels = [str(n) for n in range(1, 6)]
+            shown: dict[str, str] = {}
             counts = {label: 0 for label in labels}
             for v in values:
                 counts[str(v)] = counts.get(str(v), 0) + 1
@@ -431,10 +433,11 @@ def survey_results(*, survey: Survey) -> dict:
             for v in values:
                 for choice in v if isinstance(v, list) else [v]:
                     counts[choice] = counts.get(choice, 0) + 1
+            shown = dict(q.choice_labels)
         answered = len(values)
         bars = [
             {
-                "label": label,
+                "label": shown.get(label, label),
                 "count": counts[label],
                 "percent": round(100 * counts[label] / answered) if answered else 0,
             }
@@ -453,7 +456,7 @@ def survey_rows(*, survey: Survey) -> tuple[list[str], list[list]]:
     """Header and rows for the staff CSV export: one row per response, no personal data.
     The values are the stored ones (texts, numbers, times); the CSV writer formats them."""
     questions = list(survey.questions.all())
-    header = ["response", "created_at", *[q.text for q in questions]]
+    header = [gettext("Response"), gettext("Submitted at"), *[q.text for q in questions]]
     lines = []
     for response in survey.responses.prefetch_related("answers").order_by("pk"):
         values = {a.question_id: a.value for a in response.answers.all()}

@@ -9,15 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import mail, roles
-from portal.audit import HistoryAdmin, ReadOnlyAdmin
+from portal.audit import ReadOnlyAdmin, TranslatedHistoryAdmin
 from portal.forms import AdminUserChangeForm, AdminUserCreationForm
 from portal.models import AccessibilityFeedback, Department, OutgoingEmail, User
 
 
 @admin.register(Department)
-class DepartmentAdmin(HistoryAdmin):
+class DepartmentAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "slug", "email", "phone"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_de", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -17,6 +17,7 @@ from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import roles
@@ -81,3 +82,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
         context = {**(extra_context or {}), "action_list": action_list}
         return super().history_view(request, object_id, extra_context=context)
+
+
+# ModelAdmin types object_history_template as a class variable, simple_history as an attribute.
+class TranslatedHistoryAdmin(TranslationAdmin, HistoryAdmin):  # type: ignore[misc]
+    """``HistoryAdmin`` of a model with German and English fields (its app's translation.py):
+    editors see "name [de]" and "name [en]" side by side; an empty English field shows German."""
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Admin of a model with German and English fields but no history of its own."""
+
+
+TranslatedStackedInline = TranslationStackedInline

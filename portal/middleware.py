@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from portal import roles
+from portal import i18n, roles
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,27 @@ class RefuseNulPathMiddleware:
         if "\x00" in request.path:
             raise BadRequest("NUL byte in the path")
         return self.get_response(request)
+
+
+class ApiLanguageMiddleware:
+    """The REST API (``/api/``) answers in the client's language: ``?lang=en``, else the
+    language cookie or ``Accept-Language``; German by default. Its paths carry no language
+    prefix, so LocaleMiddleware alone would always choose German."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        language = i18n.language_normalise(
+            request.GET.get("lang") or translation.get_language_from_request(request)
+        )
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class ServiceUnavailableMiddleware:

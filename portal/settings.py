@@ -43,6 +43,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so translated fields show in it
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.ApiLanguageMiddleware",  # /api/ in the client's language (German default)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -335,6 +337,12 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # makemessages writes into the first path whose parent holds the source file, so the project's
 # strings still go to locale/ (see the header of that catalog).
 LOCALE_PATHS = [BASE_DIR / "portal" / "allauth_de" / "locale", BASE_DIR / "locale"]
+# Content (services, departments, projects, surveys, ...) has a German and an English field
+# (django-modeltranslation, registered in each app's translation.py). German is the original:
+# an empty English field shows the German text, marked lang="de" by portal's `{% content_lang %}`.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_LANGUAGES = ("de", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

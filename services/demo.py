@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from portal.models import Department
-from services import services
+from services import demo_en, services
 from services.models import FieldType, FormField, FormStep, Service, ServiceCategory
 
 CATEGORIES = [
@@ -496,6 +496,7 @@ def load(*, stdout) -> None:
             _form(service, steps)
             services.form_publish(service=service, user=None)
             created += 1
+    demo_en.apply()
     _defects()
     cases = _citizen_cases()
     stdout.write(f"Serviceportal: {len(SERVICES)} services ({created} new), {cases} demo cases.")

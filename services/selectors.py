@@ -105,12 +105,14 @@ def catalogue(*, user, query: str = "") -> list[ServiceCategory]:
     if query:
         terms = query.split()
         for term in terms:
-            services = services.filter(
-                Q(name__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(search_terms__icontains=term)
-                | Q(category__name__icontains=term)
-            )
+            # Both languages: an English page shows the German text where no English one exists.
+            match = Q()
+            for lang in ("de", "en"):
+                match |= Q(**{f"name_{lang}__icontains": term})
+                match |= Q(**{f"summary_{lang}__icontains": term})
+                match |= Q(**{f"search_terms_{lang}__icontains": term})
+                match |= Q(**{f"category__name_{lang}__icontains": term})
+            services = services.filter(match)
     categories = (
         ServiceCategory.objects.filter(services__in=services)
         .distinct()

@@ -40,7 +40,9 @@ def index(request):
 
 
 def detail(request, slug: str):
-    service = get_object_or_404(Service.objects.select_related("department", "category"), slug=slug)
+    service: Service = get_object_or_404(
+        Service.objects.select_related("department", "category"), slug=slug
+    )
     if not Service.objects.visible_to(request.user).filter(pk=service.pk).exists():
         # A direct link to a service taken offline: say so, instead of a bare "not found".
         return render(request, "services/offline.html", {"service": service}, status=404)

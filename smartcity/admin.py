@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, TranslatedHistoryAdmin
 from smartcity import services
 from smartcity.models import (
     Alarm,
@@ -111,7 +111,7 @@ class PoleAdmin(HistoryAdmin):
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(HistoryAdmin):
+class ThresholdAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "kind", "aggregate", "limit", "clear_level", "channel", "active"]
     list_filter = ["kind", "aggregate", "active"]
     raw_id_fields = ["channel"]

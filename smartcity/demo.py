@@ -60,6 +60,7 @@ def load(stdout) -> None:
     Threshold.objects.get_or_create(
         name="NO2 Bahnhof (Betrieb)",
         defaults={
+            "name_en": "NO2 station (operations)",
             "kind": ChannelKind.NO2,
             "channel": bahnhof_no2,
             "aggregate": "hourly_mean",

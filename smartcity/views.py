@@ -245,7 +245,9 @@ def open_data_export(request, fmt: str):
     return csv_response(
         filename=f"{filename}.csv",
         flavour="data",
-        preamble=[f"{attribution}. {_('Licence')}: {licence}"],
+        preamble=[
+            _("{attribution}. Licence: {licence}").format(attribution=attribution, licence=licence)
+        ],
         header=["pole", "channel", "unit", "hour_utc", "min", "mean", "max", "count"],
         rows=(
             [

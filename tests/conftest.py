@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -21,6 +22,15 @@ def pytest_sessionfinish(session, exitstatus):
         for report in skipped:
             reporter.write_line(f"{report.nodeid}: {report.longrepr[2]}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in German, the portal's default: a request to /en/ leaves English
+    active in the test's thread, and content created then would get English fields."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -37,19 +37,41 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="comments")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="comments", verbose_name=_("process")
+    )
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("section"),
     )
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+        Proposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("proposal"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
     # Kept when the account is deleted: the text stays in the discussion without a name.
     author = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("comment"), max_length=3000)
     status = models.CharField(
@@ -58,9 +80,14 @@ class Comment(models.Model):
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     is_official = models.BooleanField(_("answer of the city"), default=False)
     moderated_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
-    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 
     objects = CommentQuerySet.as_manager()

@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.i18n import localised
-
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
@@ -26,7 +24,6 @@ class FieldOfAction(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=120, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
@@ -40,7 +37,8 @@ class FieldOfAction(models.Model):
 
     @property
     def label(self) -> str:
-        return localised(self.name, self.name_en)
+        # The name in the active language (participation/translation.py), German if none.
+        return self.name
 
 
 class StrategicGoal(models.Model):
@@ -53,7 +51,6 @@ class StrategicGoal(models.Model):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     code = models.CharField(_("number"), max_length=10, help_text=_("For example 1.2"))
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
@@ -70,7 +67,7 @@ class StrategicGoal(models.Model):
 
     @property
     def label(self) -> str:
-        return localised(self.title, self.title_en)
+        return self.title
 
 
 class ConceptDocument(models.Model):

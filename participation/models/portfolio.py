@@ -102,7 +102,9 @@ class Project(models.Model):
 
 
 class Milestone(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project")
+    )
     title = models.CharField(_("title"), max_length=200)
     due_date = models.DateField(_("due"))
     done = models.BooleanField(_("reached"), default=False)
@@ -117,7 +119,9 @@ class Milestone(models.Model):
 
 
 class ProjectUpdate(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project")
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)

@@ -24,7 +24,9 @@ class ProposalStatus(models.TextChoices):
 
 
 class Proposal(models.Model):
-    process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="proposals")
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("process")
+    )
     author = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
     )

@@ -16,7 +16,9 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Survey(models.Model):
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="surveys")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("process")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     by_token = models.BooleanField(
@@ -46,12 +48,21 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
     required = models.BooleanField(_("required"), default=True)
-    choices = models.TextField(_("choices"), blank=True, help_text=_("One per line."))
+    choices = models.TextField(
+        _("choices"),
+        blank=True,
+        help_text=_(
+            "One per line. The English options go on the same lines of the English field; "
+            "answers store the German option."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,7 +75,22 @@ class Question(models.Model):
 
     @property
     def choice_list(self) -> list[str]:
-        return [c.strip() for c in self.choices.splitlines() if c.strip()]
+        """The options as stored in answers: the German ones (``choices_de``)."""
+        return _lines(getattr(self, "choices_de", None) or self.choices)
+
+    @property
+    def choice_labels(self) -> list[tuple[str, str]]:
+        """(stored option, label in the active language): the English option on the same
+        line of ``choices_en``, or the German one where that is missing."""
+        shown = _lines(self.choices)
+        stored = self.choice_list
+        if len(shown) != len(stored):
+            shown = stored
+        return list(zip(stored, shown, strict=True))
+
+
+def _lines(text: str) -> list[str]:
+    return [c.strip() for c in text.splitlines() if c.strip()]
 
 
 class SurveyInvitation(models.Model):

@@ -41,7 +41,9 @@ def project(request, slug: str):
 
 
 def goal(request, slug: str):
-    item = get_object_or_404(StrategicGoal.objects.select_related("field"), slug=slug)
+    item: StrategicGoal = get_object_or_404(
+        StrategicGoal.objects.select_related("field"), slug=slug
+    )
     return render(
         request,
         "participation/goal.html",

@@ -2,7 +2,7 @@ from django import forms, template
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
 
-from portal import roles
+from portal import i18n, roles
 from portal.i18n import CONTENT_LANGUAGE
 
 register = template.Library()
@@ -74,9 +74,18 @@ def startswith(value: str, prefix: str) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def content_lang(context) -> str:
+def content_lang(context, obj=None, field: str = "") -> str:
     """` lang="de"` on an element holding content written in German, when the page itself is
-    in another language, so that screen readers pronounce it right (WCAG 2.1, 3.1.2)."""
+    in another language, so that screen readers pronounce it right (WCAG 2.1, 3.1.2).
+
+    ``{% content_lang %}``: the element's text is German only (the council's concept).
+    ``{% content_lang service "name" %}``: a translated field (an app's translation.py); marked
+    only when its text in the page's language is empty and the German one is shown instead.
+    """
     request = context.get("request")
-    language = getattr(request, "LANGUAGE_CODE", CONTENT_LANGUAGE)
-    return mark_safe(f' lang="{CONTENT_LANGUAGE}"') if language != CONTENT_LANGUAGE else ""  # noqa: S308
+    language = getattr(request, "LANGUAGE_CODE", None) or i18n.language_current()
+    if i18n.language_normalise(language) == CONTENT_LANGUAGE:
+        return ""
+    if obj is not None and not i18n.is_fallback(obj, field, language=language):
+        return ""
+    return mark_safe(f' lang="{CONTENT_LANGUAGE}"')  # noqa: S308

@@ -8,13 +8,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.api import ApplicationError
-from portal.audit import HistoryAdmin
+from portal.audit import HistoryAdmin, TranslatedHistoryAdmin
 from services import services
 from services.models import FormField, FormStep, FormVersion, Service, ServiceCategory
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(HistoryAdmin):
+class ServiceCategoryAdmin(TranslatedHistoryAdmin):
     list_display = ["name", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -46,7 +46,7 @@ class FormVersionInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(HistoryAdmin):
+class ServiceAdmin(TranslatedHistoryAdmin):
     list_display = [
         "name",
         "category",
@@ -57,7 +57,15 @@ class ServiceAdmin(HistoryAdmin):
         "form_version",
     ]
     list_filter = ["category", "department", "login_level", "is_online", "is_published"]
-    search_fields = ["name", "summary", "search_terms", "leika_key"]
+    search_fields = [
+        "name_de",
+        "name_en",
+        "summary_de",
+        "summary_en",
+        "search_terms_de",
+        "search_terms_en",
+        "leika_key",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FormStepInline, FormVersionInline]
     actions = ["publish_forms"]
@@ -78,7 +86,7 @@ class ServiceAdmin(HistoryAdmin):
                 versions = list(service.form_versions.all())
                 to_delete += [f"{capfirst(FormVersion._meta.verbose_name)}: {v}" for v in versions]
                 if versions:
-                    model_count[FormVersion._meta.verbose_name_plural] = len(versions)
+                    model_count[str(FormVersion._meta.verbose_name_plural)] = len(versions)
         if protected:  # the explanation, not a list of rights to delete the cases
             perms_needed = set()
         return to_delete, model_count, perms_needed, protected

@@ -122,7 +122,9 @@ class Alarm(models.Model):
 
 
 class ChargingSession(models.Model):
-    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="charging_sessions")
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="charging_sessions", verbose_name=_("pole")
+    )
     connector = models.PositiveSmallIntegerField(_("connector"))
     session_id = models.CharField(_("session"), max_length=64)
     started_at = models.DateTimeField(_("started"))
@@ -151,7 +153,9 @@ class LampState(models.TextChoices):
 
 
 class LampEvent(models.Model):
-    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="lamp_events")
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="lamp_events", verbose_name=_("pole")
+    )
     ts = models.DateTimeField(_("time"))
     state = models.CharField(_("state"), max_length=10, choices=LampState.choices)
     level = models.PositiveSmallIntegerField(_("level (%)"), null=True, blank=True)

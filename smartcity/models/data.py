@@ -110,7 +110,9 @@ class BatchStatus(models.TextChoices):
 class IngestBatch(models.Model):
     """The inbox: every accepted batch is stored here before the answer, Redis only carries ids."""
 
-    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="batches")
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="batches", verbose_name=_("pole")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=BatchKind.choices)
     source = models.CharField(_("source"), max_length=10, default="http")
     payload = models.JSONField(_("payload"))

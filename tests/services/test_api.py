@@ -47,3 +47,19 @@ def test_the_api_is_in_the_openapi_schema(client):
 
     assert "/api/v1/services/cases/{reference}/" in schema
     assert "My cases" in schema
+
+
+def test_the_api_names_the_service_in_the_clients_language(client, citizen_a):
+    case = CaseFactory(applicant=citizen_a)
+    case.service.name_en = "Register a dog"
+    case.service.save(update_fields=["name_en"])
+    client.force_login(citizen_a)
+
+    german = client.get("/api/v1/services/cases/").json()[0]["service"]
+    english = client.get("/api/v1/services/cases/", HTTP_ACCEPT_LANGUAGE="en")
+    by_parameter = client.get("/api/v1/services/cases/", {"lang": "en"}).json()[0]["service"]
+
+    assert german == case.service.name_de
+    assert english.json()[0]["service"] == "Register a dog"
+    assert english["Content-Language"] == "en"
+    assert by_parameter == "Register a dog"

@@ -67,7 +67,10 @@ def default_thresholds(db):
 
     from django.apps import apps
 
+    if Threshold.objects.filter(source__startswith="2008/50/EC").exists():
+        return  # still there
     import_module("smartcity.migrations.0002_default_thresholds").create(apps, None)
+    import_module("smartcity.migrations.0008_threshold_names_german").name_languages(apps, None)
 
 
 def test_the_eu_no2_hourly_mean_limit_is_a_default_threshold(pole, default_thresholds):

@@ -83,7 +83,7 @@ class MessageForm(forms.Form):
 
 class DefectForm(forms.Form):
     public_note = CleanCharField(label=_("Public status note"), max_length=500, required=False)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Re-route to"), queryset=Department.objects.all(), required=False
     )
     duplicate_of = forms.CharField(

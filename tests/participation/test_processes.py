@@ -242,9 +242,9 @@ def editor(client, staff_with_mfa):
 def phase_form(process: Process, phases: list[Phase], **extra) -> dict:
     """The admin's change form of ``process`` as the browser sends it, with ``extra`` on top."""
     data = {
-        "title": process.title,
+        "title_de": process.title,
         "slug": process.slug,
-        "description": process.description,
+        "description_de": process.description,
         "moderation": process.moderation,
         "support_threshold": process.support_threshold,
         "phases-TOTAL_FORMS": len(phases),
@@ -261,7 +261,7 @@ def phase_form(process: Process, phases: list[Phase], **extra) -> dict:
                 f"phases-{n}-kind": phase.kind,
                 f"phases-{n}-starts_at": local(phase.starts_at).strftime("%Y-%m-%d %H:%M"),
                 f"phases-{n}-ends_at": local(phase.ends_at).strftime("%Y-%m-%d %H:%M"),
-                f"phases-{n}-description": phase.description,
+                f"phases-{n}-description_de": phase.description,
             }
         )
         if phase.pk:

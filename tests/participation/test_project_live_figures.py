@@ -182,9 +182,9 @@ def editor(client, staff_with_mfa):
 
 def admin_post(client, project, **changes):
     data = {
-        "title": project.title,
+        "title_de": project.title,
         "slug": project.slug,
-        "summary": project.summary,
+        "summary_de": project.summary,
         "field_of_action": project.field_of_action_id,
         "status": project.status,
         "progress": project.progress,

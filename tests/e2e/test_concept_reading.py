@@ -2,10 +2,12 @@
 project delivers. Real browser, keyboard only, axe-core on every page."""
 
 import os
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from participation.models import Project
 from smartcity import services as smartcity_services
@@ -50,7 +52,7 @@ def test_the_reading_version_is_read_by_keyboard_and_prints_without_the_sites_na
     # The table of contents leads to the numbered section.
     tab_to(page, "nav.reading__toc a[href='#mobilitaet']")
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#mobilitaet'")
+    expect(page).to_have_url(re.compile(r"#mobilitaet$"))
 
     # On screen: the site's navigation and the print button.
     for selector in ("nav.site-nav", "nav.site-tools", "nav.part-nav", "button[data-print]"):

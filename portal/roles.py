@@ -29,6 +29,8 @@ class Role(models.TextChoices):
     MODERATOR = "moderator", _("Moderator")
     COUNCIL_MEMBER = "council_member", _("Council member")
     OPERATOR = "smartcity_operator", _("Smart-city operator")
+    TOUR_EDITOR = "tour_editor", _("City tours")
+    PUBLIC_RELATIONS = "public_relations", _("Public relations")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -107,10 +109,26 @@ def is_operator(user: Any) -> bool:
     return has_role(user, Role.OPERATOR)
 
 
+def is_tour_editor(user: Any) -> bool:
+    return has_role(user, Role.TOUR_EDITOR)
+
+
+def is_public_relations(user: Any) -> bool:
+    return has_role(user, Role.PUBLIC_RELATIONS)
+
+
 # Roles that open staff pages (the admin, moderation, the operators' dashboards): whoever holds
 # one needs a second factor, as staff do for the admin.
 STAFF_ROLES = frozenset(
-    {Role.CASE_WORKER, Role.MODERATOR, Role.COUNCIL_MEMBER, Role.OPERATOR, Role.ADMINISTRATOR}
+    {
+        Role.CASE_WORKER,
+        Role.MODERATOR,
+        Role.COUNCIL_MEMBER,
+        Role.OPERATOR,
+        Role.TOUR_EDITOR,
+        Role.PUBLIC_RELATIONS,
+        Role.ADMINISTRATOR,
+    }
 )
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "services",
     "participation",
     "smartcity",
+    "smartcity.tours",
+    "participation.news",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Free text from outside: keep only characters that every output format can carry.
+"""Free text: keep only characters every output format can carry; editors' Markdown, sanitised.
 
 A description may arrive with control characters (valid UTF-8, but not allowed in XML 1.0):
 stored, they would make every XML feed that shows them (Open311's ``requests.xml``) unreadable
@@ -9,8 +9,12 @@ written, so a value stored before this check cannot break a feed either.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+import markdown
+import nh3
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
 # Everything outside XML 1.0's Char production (tab, newline and carriage return stay):
 # C0 controls, lone surrogates, U+FFFE and U+FFFF.
@@ -34,3 +38,22 @@ class CleanCharField(forms.CharField):
         if self.required and not cleaned:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return cleaned
+
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "abbr",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1024)
+def render_markdown(text: str) -> SafeString:
+    """Markdown to HTML, sanitised with nh3: no scripts, no styles, no event handlers.
+
+    Cached by the text itself: published texts rarely change, so a page renders each one
+    once per process. The concept, project updates, tours and news all use it."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"}}
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

@@ -5,10 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import markdown
-import nh3
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.utils.html import escape
@@ -22,24 +19,7 @@ from participation.models import (
     Section,
     StrategicGoal,
 )
-
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "abbr",
-}  # fmt: skip
-
-
-@lru_cache(maxsize=1024)
-def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML, sanitised with nh3: no scripts, no styles, no event handlers.
-
-    Cached by the text itself: published sections never change, so the reading page renders
-    each one once per process."""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
-    clean = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"}}
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+from portal.text import render_markdown
 
 
 def concept_document() -> ConceptDocument | None:

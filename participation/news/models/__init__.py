@@ -1,0 +1,5 @@
+"""The news app's models, one module per concern."""
+
+from participation.news.models.articles import Article, ArticleQuerySet
+
+__all__ = ["Article", "ArticleQuerySet"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -148,10 +149,6 @@ class Tour(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == TourStatus.PUBLISHED
-
 
 class Stop(models.Model):
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="stops")
@@ -198,8 +195,6 @@ class Stop(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        from django.conf import settings
-
         for code, _name in settings.LANGUAGES:
             transcript = getattr(self, f"audio_transcript_{code}", None) or ""
             if getattr(self, f"audio_{code}", None) and not transcript.strip():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from smartcity.tours.models import Stop, Theme, Tour, TourStatus
+from smartcity.tours.models import Stop, Tour, TourStatus
 
 # Around the Marktplatz (inside the city boundary), about 80 m apart.
 OLD_TOWN = [
@@ -12,16 +12,6 @@ OLD_TOWN = [
     (Decimal("51.553520"), Decimal("7.311900")),
     (Decimal("51.554100"), Decimal("7.312700")),
 ]
-
-
-class ThemeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Theme
-        django_get_or_create = ("slug",)
-
-    slug = "geschichte"
-    name_de = "Geschichte"
-    name_en = "History"
 
 
 class TourFactory(factory.django.DjangoModelFactory):

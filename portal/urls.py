@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/services/", include("services.api_urls")),
     path("api/v1/smartcity/", include("smartcity.api_urls")),
+    path("api/v1/tours/", include("smartcity.tours.api_urls")),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("services.open311_urls")),
     *i18n_patterns(
@@ -40,6 +41,8 @@ urlpatterns = [
         path("services/", include("services.urls")),
         path("mitmachen/", include("participation.urls")),
         path("smartcity/", include("smartcity.urls")),
+        path("rundgaenge/", include("smartcity.tours.urls")),
+        path("aktuelles/", include("participation.news.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -43,7 +43,7 @@ DEMO_USERS = [
     ("admin@example.org", "Ada Administratorin", [Role.ADMINISTRATOR], [], True),
 ]
 
-DEMO_APPS = ("services", "participation", "smartcity")
+DEMO_APPS = ("services", "participation", "smartcity", "smartcity.tours", "participation.news")
 
 
 def demo_totp_activate(user: User) -> None:

@@ -1,0 +1,3 @@
+"""Routes of the channels: calendar."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the channels: news."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the tours: offline."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the tours: walk."""
+
+urlpatterns: list = []
